@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class MeasuresConfig(AppConfig):
+    name = "measures"
+    verbose_name = "举措"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        for model in (models.PolicyDocument, models.Section, models.Measure, models.Assignment, models.Target):
+            auditlog.register(model, exclude_fields=["full_text"] if model is models.PolicyDocument else None)

@@ -1,0 +1,225 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicyDocument(models.Model):
+    """A policy document as published, with its raw text kept for reference."""
+
+    title = models.CharField(_("标题"), max_length=200)
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    full_text = models.TextField(_("原文"))
+    source_sha256 = models.CharField(_("原文校验和"), max_length=64)
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("政策文件")
+        verbose_name_plural = _("政策文件")
+        ordering = ["-published_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["title", "published_on"], name="unique_document_title_date")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("document-plan", args=[self.pk])
+
+
+class PartKind(models.TextChoices):
+    MEASURES = "measures", _("主要举措")
+    SAFEGUARDS = "safeguards", _("保障措施")
+
+
+class Section(models.Model):
+    """A parenthesised section of the document: (四)…(九) hold measures, (十)…(十二) are safeguards."""
+
+    document = models.ForeignKey(PolicyDocument, on_delete=models.CASCADE, related_name="sections", verbose_name=_("文件"))
+    numeral = models.CharField(_("序号"), max_length=10, help_text=_("如“四”“十一”"))
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    title = models.CharField(_("标题"), max_length=200)
+    part = models.CharField(_("部分"), max_length=20, choices=PartKind.choices)
+    part_heading = models.CharField(_("所属部分"), max_length=100, blank=True, help_text=_("如“二、主要举措”"))
+
+    class Meta:
+        verbose_name = _("章节")
+        verbose_name_plural = _("章节")
+        ordering = ["document", "position"]
+        constraints = [models.UniqueConstraint(fields=["document", "numeral"], name="unique_section_numeral")]
+
+    def __str__(self):
+        return f"({self.numeral}){self.title}"
+
+
+class MeasureKind(models.TextChoices):
+    MEASURE = "measure", _("主要举措")
+    SAFEGUARD = "safeguard", _("保障措施")
+
+
+class MeasureFlag(models.TextChoices):
+    """Irregularities in how the document states a measure. Shown, never silently repaired."""
+
+    NO_LEAD_UNIT = "no_lead_unit", _("牵头单位未明确")
+    NO_DEADLINE = "no_deadline", _("完成时限未明确")
+    FIELD_LINE_INLINE = "field_line_inline", _("字段写在正文段末")
+    DEADLINE_NOT_UNDERSTOOD = "deadline_not_understood", _("完成时限未能识别")
+    WORDING_VARIANT = "wording_variant", _("单位写法与名录不同")
+
+
+class Measure(models.Model):
+    """A numbered measure (举措) or a safeguard item (保障措施) with its full text as written."""
+
+    document = models.ForeignKey(PolicyDocument, on_delete=models.CASCADE, related_name="measures", verbose_name=_("文件"))
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="measures", verbose_name=_("章节"))
+    kind = models.CharField(_("类型"), max_length=20, choices=MeasureKind.choices)
+    number = models.PositiveSmallIntegerField(_("编号"), null=True, blank=True, help_text=_("保障措施无编号"))
+    position = models.PositiveIntegerField(_("文中顺序"))
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"))
+    deadline_text = models.TextField(_("完成时限(原文)"), blank=True)
+    # Irregularities found while reading the text (see MeasureFlag). Flags that follow
+    # from stored data, such as a missing lead unit, are derived in `flags` instead.
+    text_flags = models.JSONField(_("文本问题"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("举措")
+        verbose_name_plural = _("举措")
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="unique_measure_position"),
+            models.UniqueConstraint(
+                fields=["document", "number"], condition=Q(number__isnull=False), name="unique_measure_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="safeguard", number__isnull=True) | Q(kind="measure", number__isnull=False),
+                name="measure_number_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}" if self.number else f"({self.code}){self.title}"
+
+    def get_absolute_url(self):
+        return reverse("measure-detail", args=[self.pk])
+
+    @property
+    def code(self) -> str:
+        """How the document numbers it: "2" for a measure, "十一" for a safeguard."""
+        return str(self.number) if self.number is not None else self.section.numeral
+
+    def lead_assignments(self):
+        return [a for a in self.assignments.all() if a.role == AssignmentRole.LEAD]
+
+    def responsible_assignments(self):
+        return [a for a in self.assignments.all() if a.role == AssignmentRole.RESPONSIBLE]
+
+    @property
+    def flags(self) -> list[str]:
+        """All irregularities, in MeasureFlag order. Uses prefetched assignments."""
+        found = set(self.text_flags)
+        if self.kind == MeasureKind.MEASURE and not self.lead_assignments():
+            found.add(MeasureFlag.NO_LEAD_UNIT)
+        if self.kind == MeasureKind.MEASURE and not self.deadline_text:
+            found.add(MeasureFlag.NO_DEADLINE)
+        if any(a.written_name != str(a.unit or a.group) for a in self.assignments.all()):
+            found.add(MeasureFlag.WORDING_VARIANT)
+        return [flag.value for flag in MeasureFlag if flag.value in found]
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [str(MeasureFlag(flag).label) for flag in self.flags]
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("牵头单位")
+    RESPONSIBLE = "responsible", _("责任单位")
+
+
+class Assignment(models.Model):
+    """A unit or a unit group named on a measure's 牵头单位 or 责任单位 line.
+
+    `written_name` keeps the words of the document ("市直各相关单位"), while `unit` or
+    `group` points to the one row those words mean.
+    """
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("举措"))
+    role = models.CharField(_("角色"), max_length=20, choices=AssignmentRole.choices)
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="assignments", verbose_name=_("单位")
+    )
+    group = models.ForeignKey(
+        "units.UnitGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("单位组"),
+    )
+    written_name = models.CharField(_("原文写法"), max_length=100)
+    position = models.PositiveIntegerField(_("原文顺序"))
+
+    class Meta:
+        verbose_name = _("分工")
+        verbose_name_plural = _("分工")
+        ordering = ["measure", "role", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, group__isnull=True) | Q(unit__isnull=True, group__isnull=False),
+                name="assignment_unit_xor_group",
+            ),
+            models.UniqueConstraint(fields=["measure", "role", "position"], name="unique_assignment_position"),
+            models.UniqueConstraint(
+                fields=["measure", "role", "unit"], condition=Q(unit__isnull=False), name="unique_assignment_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "role", "group"], condition=Q(group__isnull=False), name="unique_assignment_group"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "role"])]
+
+    def __str__(self):
+        return f"{self.measure.code} {self.get_role_display()}:{self.written_name}"
+
+    @property
+    def is_group(self) -> bool:
+        return self.group_id is not None
+
+
+class Comparator(models.TextChoices):
+    AT_MOST = "le", "≤"
+    AT_LEAST = "ge", "≥"
+    EQUAL = "eq", "="
+    ABOUT = "approx", "≈"
+
+
+class Recurrence(models.TextChoices):
+    YEARLY = "yearly", _("每年")
+
+
+class Target(models.Model):
+    """A quantified target (量化指标) stated in a measure, with the sentence it came from."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets", verbose_name=_("举措"))
+    position = models.PositiveSmallIntegerField(_("文中顺序"))
+    metric = models.CharField(_("指标"), max_length=200)
+    comparator = models.CharField(_("比较"), max_length=10, choices=Comparator.choices)
+    value = models.DecimalField(_("目标值"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("计量单位"), max_length=20, help_text=_("如 工作日、%、个、期、人"))
+    due_date = models.DateField(_("截止日期"), null=True, blank=True)
+    recurrence = models.CharField(_("周期"), max_length=20, choices=Recurrence.choices, blank=True)
+    source_text = models.TextField(_("原文"))
+    from_deadline_line = models.BooleanField(_("出自完成时限"), default=False)
+
+    class Meta:
+        verbose_name = _("量化指标")
+        verbose_name_plural = _("量化指标")
+        ordering = ["measure", "position"]
+        constraints = [models.UniqueConstraint(fields=["measure", "position"], name="unique_target_position")]
+
+    def __str__(self):
+        return f"{self.metric} {self.get_comparator_display()} {self.value_display}{self.unit}"
+
+    @property
+    def value_display(self) -> str:
+        return format(self.value.normalize(), "f")

@@ -1,0 +1,130 @@
+"""Writes and rules for units and unit groups."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from .models import Unit, UnitAlias, UnitGroup, UnitGroupAlias, UnitKind
+
+_KIND_HINTS = [
+    (("市委",), UnitKind.PARTY),
+    (("中国人民银行", "海关", "银监", "证监", "保监", "银保监", "国家税务总局"), UnitKind.CENTRAL_BRANCH),
+    (("法院", "检察院", "人大"), UnitKind.JUDICIAL_LEGISLATIVE),
+    (("公司", "集团"), UnitKind.ENTERPRISE),
+    (("新区", "园区", "经济区", "保税区"), UnitKind.PILOT_ZONE),
+]
+
+
+def guess_unit_kind(name: str) -> str:
+    """A first guess at a new unit's kind from its name; the report asks an administrator to confirm."""
+    for hints, kind in _KIND_HINTS:
+        if any(hint in name for hint in hints):
+            return kind
+    if not name.startswith("市") and name.endswith(("区", "县", "市")):
+        return UnitKind.DISTRICT
+    if name.startswith("市"):
+        return UnitKind.GOVERNMENT
+    return UnitKind.OTHER
+
+
+def looks_collective(name: str) -> bool:
+    """A phrase naming a set of units (各区市县, 市直各有关单位) rather than one unit."""
+    return name.startswith(("各", "市直各")) or name.endswith(("各单位", "有关单位", "相关单位"))
+
+
+@dataclass
+class UnitDirectory:
+    """Every unit and group by every name it is written as, read in four queries."""
+
+    units: dict[str, Unit]
+    groups: dict[str, UnitGroup]
+    created_units: list[Unit] = field(default_factory=list)
+    created_groups: list[UnitGroup] = field(default_factory=list)
+
+    @classmethod
+    def load(cls) -> "UnitDirectory":
+        units = {unit.name: unit for unit in Unit.objects.all()}
+        units.update({alias.name: alias.unit for alias in UnitAlias.objects.select_related("unit")})
+        groups = {group.name: group for group in UnitGroup.objects.all()}
+        groups.update({alias.name: alias.group for alias in UnitGroupAlias.objects.select_related("group")})
+        return cls(units, groups)
+
+    def resolve(self, name: str) -> Unit | UnitGroup:
+        """The unit or group `name` means; unknown names are created and remembered for the report."""
+        if name in self.groups:
+            return self.groups[name]
+        if name in self.units:
+            return self.units[name]
+        if looks_collective(name):
+            group = UnitGroup.objects.create(name=name, membership_note="导入时新建,成员待确认")
+            self.groups[name] = group
+            self.created_groups.append(group)
+            return group
+        unit = Unit.objects.create(name=name, kind=guess_unit_kind(name), notes="导入时新建,类别待确认")
+        self.units[name] = unit
+        self.created_units.append(unit)
+        return unit
+
+
+@dataclass
+class DirectoryReport:
+    units_created: int = 0
+    groups_created: int = 0
+    aliases_created: int = 0
+    members_added: int = 0
+
+
+class DirectoryError(ValueError):
+    pass
+
+
+@transaction.atomic
+def load_directory(data: dict) -> DirectoryReport:
+    """Add the units, groups, aliases and memberships of a directory file that are missing.
+
+    Never overwrites: a unit's kind or name edited in the admin stays as edited, and a
+    member removed from a group by an administrator is not re-added unless new to it.
+    """
+    report = DirectoryReport()
+    for entry in data.get("units", []):
+        name = _required(entry, "name", "units")
+        kind = entry.get("kind", UnitKind.OTHER)
+        if kind not in UnitKind.values:
+            raise DirectoryError(f"单位“{name}”的类别“{kind}”无效,可选:{'、'.join(UnitKind.values)}")
+        unit, created = Unit.objects.get_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "official_name": entry.get("official_name", ""),
+                "short_name": entry.get("short_name", ""),
+                "notes": entry.get("notes", ""),
+            },
+        )
+        report.units_created += created
+        for alias in entry.get("aliases", []):
+            _, created = UnitAlias.objects.get_or_create(name=alias, defaults={"unit": unit})
+            report.aliases_created += created
+    for entry in data.get("groups", []):
+        name = _required(entry, "name", "groups")
+        group, created = UnitGroup.objects.get_or_create(
+            name=name, defaults={"membership_note": entry.get("membership_note", "")}
+        )
+        report.groups_created += created
+        for alias in entry.get("aliases", []):
+            _, alias_created = UnitGroupAlias.objects.get_or_create(name=alias, defaults={"group": group})
+            report.aliases_created += alias_created
+        if created:
+            members = list(Unit.objects.filter(name__in=entry.get("members", [])))
+            missing = set(entry.get("members", [])) - {unit.name for unit in members}
+            if missing:
+                raise DirectoryError(f"单位组“{name}”的成员不在单位名录中:{'、'.join(sorted(missing))}")
+            group.members.add(*members)
+            report.members_added += len(members)
+    return report
+
+
+def _required(entry: dict, key: str, where: str) -> str:
+    value = entry.get(key) if isinstance(entry, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        raise DirectoryError(f"{where} 中有一项缺少“{key}”:{entry!r}")
+    return value.strip()
