@@ -17,9 +17,7 @@ def plan_as_dict(document: PolicyDocument) -> dict:
 
 
 def _names(measure, role, groups: bool) -> list[str]:
-    return [
-        a.written_name for a in measure.assignments.all() if a.role == role and (a.group_id is not None) == groups
-    ]
+    return [a.written_name for a in measure.assignments.all() if a.role == role and (a.group_id is not None) == groups]
 
 
 def _measure(measure) -> dict:

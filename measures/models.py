@@ -35,7 +35,9 @@ class PartKind(models.TextChoices):
 class Section(models.Model):
     """A parenthesised section of the document: (四)…(九) hold measures, (十)…(十二) are safeguards."""
 
-    document = models.ForeignKey(PolicyDocument, on_delete=models.CASCADE, related_name="sections", verbose_name=_("文件"))
+    document = models.ForeignKey(
+        PolicyDocument, on_delete=models.CASCADE, related_name="sections", verbose_name=_("文件")
+    )
     numeral = models.CharField(_("序号"), max_length=10, help_text=_("如“四”“十一”"))
     position = models.PositiveSmallIntegerField(_("顺序"))
     title = models.CharField(_("标题"), max_length=200)
@@ -70,7 +72,9 @@ class MeasureFlag(models.TextChoices):
 class Measure(models.Model):
     """A numbered measure (举措) or a safeguard item (保障措施) with its full text as written."""
 
-    document = models.ForeignKey(PolicyDocument, on_delete=models.CASCADE, related_name="measures", verbose_name=_("文件"))
+    document = models.ForeignKey(
+        PolicyDocument, on_delete=models.CASCADE, related_name="measures", verbose_name=_("文件")
+    )
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="measures", verbose_name=_("章节"))
     kind = models.CharField(_("类型"), max_length=20, choices=MeasureKind.choices)
     number = models.PositiveSmallIntegerField(_("编号"), null=True, blank=True, help_text=_("保障措施无编号"))
@@ -146,7 +150,12 @@ class Assignment(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("举措"))
     role = models.CharField(_("角色"), max_length=20, choices=AssignmentRole.choices)
     unit = models.ForeignKey(
-        "units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="assignments", verbose_name=_("单位")
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("单位"),
     )
     group = models.ForeignKey(
         "units.UnitGroup",

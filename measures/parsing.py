@@ -173,7 +173,7 @@ class _Reader:
         return (source.group(1) if source else ""), published_on
 
     def _read_line(self, number: int, line: str) -> None:
-        if part := _PART.match(line):
+        if _PART.match(line):
             self.part_heading, self.section, self.item = line, None, None
             return
         if section := _SECTION.match(line):
@@ -295,7 +295,9 @@ def _milestones(deadline_clauses: list[DeadlineClause], body_clauses: list[Deadl
     for clause in body_clauses:
         if clause.due in covered or (clause.kind == MilestoneKind.YEARLY and has_yearly):
             continue
-        milestones.append(ParsedMilestone(clause.kind, clause.due, clause.description, MilestoneSource.BODY, clause.source_text))
+        milestones.append(
+            ParsedMilestone(clause.kind, clause.due, clause.description, MilestoneSource.BODY, clause.source_text)
+        )
         if clause.due:
             covered.add(clause.due)
     return milestones

@@ -14,13 +14,11 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
-from deadlines.models import Milestone
 from units.models import Unit
 from units.services import UnitDirectory
 
-from .models import Assignment, Measure, PolicyDocument, Section, Target
+from .models import Assignment, Measure, PolicyDocument, Section
 from .parsing import ParsedDocument, ParsedMeasure
-
 
 # Rows whose place changes are moved here first, clear of every real position.
 PARKED_POSITION = 1_000_000
@@ -65,7 +63,9 @@ def _sync_children(manager, wanted: list[dict], report: ImportReport, label: str
     """Make the rows under `manager` equal `wanted`, matched by position (1-based)."""
     existing = {row.position: row for row in manager.all()}
     for position, values in enumerate(wanted, start=1):
-        row = existing.pop(position, None) or manager.model(**{manager.field.name: manager.instance, "position": position})
+        row = existing.pop(position, None) or manager.model(
+            **{manager.field.name: manager.instance, "position": position}
+        )
         _sync_fields(row, values, report, label)
     for row in existing.values():
         row.delete()
@@ -95,7 +95,9 @@ def import_document(parsed: ParsedDocument) -> ImportReport:
     measures = {m.code_key: m for m in _with_code_key(document)}
     position = 0
     for section_position, parsed_section in enumerate(parsed.sections, start=1):
-        section = sections.pop(parsed_section.numeral, None) or Section(document=document, numeral=parsed_section.numeral)
+        section = sections.pop(parsed_section.numeral, None) or Section(
+            document=document, numeral=parsed_section.numeral
+        )
         _sync_fields(
             section,
             {

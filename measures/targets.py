@@ -105,7 +105,9 @@ def _complete_metrics(found: list[FoundTarget]) -> list[FoundTarget]:
     completed: list[FoundTarget] = []
     for target in found:
         same_unit = [t for t in found if t.unit == target.unit and t.metric and t is not target]
-        longer = [t.metric for t in same_unit if t.metric.endswith(target.metric) and len(t.metric) > len(target.metric)]
+        longer = [
+            t.metric for t in same_unit if t.metric.endswith(target.metric) and len(t.metric) > len(target.metric)
+        ]
         if target.metric and longer:
             target = replace(target, metric=longer[0])
         elif not target.metric:

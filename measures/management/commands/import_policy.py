@@ -40,9 +40,17 @@ class Command(BaseCommand):
         else:
             out.write("  与数据库中已有内容一致,未做任何更改")
         if report.new_units:
-            out.write(self.style.WARNING(f"  新建单位 {len(report.new_units)} 个(请在后台确认类别):{'、'.join(report.new_units)}"))
+            out.write(
+                self.style.WARNING(
+                    f"  新建单位 {len(report.new_units)} 个(请在后台确认类别):{'、'.join(report.new_units)}"
+                )
+            )
         if report.new_groups:
-            out.write(self.style.WARNING(f"  新建单位组 {len(report.new_groups)} 个(请在后台补充成员):{'、'.join(report.new_groups)}"))
+            out.write(
+                self.style.WARNING(
+                    f"  新建单位组 {len(report.new_groups)} 个(请在后台补充成员):{'、'.join(report.new_groups)}"
+                )
+            )
         for code, flags in report.flagged.items():
             out.write(self.style.WARNING(f"  举措 {code}:{'、'.join(flags)}"))
         out.write(f"  警告 {len(report.warnings)} 条")

@@ -1,0 +1,61 @@
+# 督办台账 — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SEED := fixtures/source/dalian-2018-business-environment.txt
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Use local PostgreSQL / Redis for tests when they answer and nothing else is configured.
+PG_URL := postgres://postgres@127.0.0.1:5432/test
+TEST_DATABASE_URL := $(or $(DATABASE_URL),$(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo $(PG_URL)))
+TEST_REDIS_URL := $(or $(REDIS_URL),$(shell redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG && echo redis://127.0.0.1:6379/15))
+
+.PHONY: run setup install install-dev migrate seed test lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when a requirements file changes.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+# Idempotent: safe to run on every start.
+seed: migrate
+	$(BIN)/python manage.py load_units fixtures/units.json
+	$(BIN)/python manage.py import_policy $(SEED)
+	$(BIN)/python manage.py create_demo_accounts
+
+setup: seed
+
+# Web app, Celery worker and beat in one terminal; Ctrl-C stops all three.
+run: setup
+	@echo "督办台账: http://$(HOST):$(PORT)/  (Ctrl-C 停止)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A reform worker --loglevel=INFO --pool=solo --concurrency=1 & \
+	$(BIN)/celery -A reform beat --loglevel=INFO & \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) & \
+	wait
+
+test: install-dev
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

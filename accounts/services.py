@@ -1,0 +1,69 @@
+"""Role groups and demo accounts."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from units.models import Unit
+
+from .models import User
+from .roles import ADMINISTRATOR, ALL_ROLES, OFFICE_REVIEWER, SUPERVISOR, UNIT_LEADER, UNIT_REPORTER, Role
+
+# Apps whose data an administrator maintains in the admin site.
+PLAN_APPS = ("units", "measures", "deadlines", "accounts", "django_celery_beat")
+
+
+def ensure_role_groups() -> dict[str, Group]:
+    """Create the role groups if missing and give the administrator role every plan permission."""
+    groups = {role.code: Group.objects.get_or_create(name=role.group_name)[0] for role in ALL_ROLES}
+    admin_permissions = Permission.objects.filter(content_type__app_label__in=PLAN_APPS)
+    groups[ADMINISTRATOR.code].permissions.add(*admin_permissions)
+    return groups
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: Role
+    unit_name: str
+    label: str
+
+
+# One account per role, for a lead unit, a co-unit, the office and the supervision office.
+DEMO_ACCOUNTS = (
+    DemoAccount("lead_reporter", UNIT_REPORTER, "市工商局", "牵头单位填报员(市工商局,第 2 项等)"),
+    DemoAccount("lead_leader", UNIT_LEADER, "市工商局", "牵头单位负责人(市工商局)"),
+    DemoAccount("co_reporter", UNIT_REPORTER, "市教育局", "责任单位填报员(市教育局,第 12、14 项)"),
+    DemoAccount("office_reviewer", OFFICE_REVIEWER, "市营商办", "市营商办审核员"),
+    DemoAccount("supervisor", SUPERVISOR, "市委督查室", "市委督查室督查人员"),
+    DemoAccount("admin", ADMINISTRATOR, "市营商办", "系统管理员"),
+)
+
+
+@transaction.atomic
+def create_demo_accounts() -> list[tuple[DemoAccount, str]]:
+    """Create the demo accounts that don't exist yet; return them with their new passwords.
+
+    Existing accounts are left alone, so their passwords are shown only once.
+    """
+    groups = ensure_role_groups()
+    created = []
+    for account in DEMO_ACCOUNTS:
+        if User.objects.filter(username=account.username).exists():
+            continue
+        unit = Unit.objects.filter(name=account.unit_name).first()
+        if unit is None:
+            raise LookupError(f"单位“{account.unit_name}”不存在,请先载入单位名录(load_units)")
+        password = secrets.token_urlsafe(9)
+        user = User.objects.create_user(
+            username=account.username,
+            password=password,
+            unit=unit,
+            first_name=account.label,
+            is_staff=account.role == ADMINISTRATOR,
+        )
+        user.groups.add(groups[account.role.code])
+        created.append((account, password))
+    return created

@@ -1,0 +1,37 @@
+"""Logging in, out, and being locked out after repeated failures."""
+
+import pytest
+from django.urls import reverse
+
+
+@pytest.fixture
+def reporter(lead_reporter):
+    return lead_reporter
+
+
+def test_login_page_is_in_chinese_and_logs_the_user_in(client, reporter):
+    page = client.get(reverse("login")).content.decode()
+    assert "登录督办台账" in page and "用户名" in page
+    response = client.post(reverse("login"), {"username": "lead_reporter", "password": "x-Passw0rd-x"})
+    assert response.status_code == 302 and response["Location"] == reverse("plan")
+
+
+def test_wrong_password_shows_a_chinese_error(client, reporter):
+    response = client.post(reverse("login"), {"username": "lead_reporter", "password": "wrong"})
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+
+
+def test_account_is_locked_after_ten_failures(client, reporter):
+    for _ in range(10):
+        client.post(reverse("login"), {"username": "lead_reporter", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "lead_reporter", "password": "x-Passw0rd-x"})
+    assert response.status_code == 429
+    assert "账号已临时锁定" in response.content.decode()
+
+
+def test_logout_needs_a_post_and_returns_to_login(client, reporter):
+    client.force_login(reporter)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert client.get(reverse("plan")).status_code == 302
