@@ -24,5 +24,9 @@ ALL_ROLES = (UNIT_REPORTER, UNIT_LEADER, OFFICE_REVIEWER, SUPERVISOR, ADMINISTRA
 
 
 def user_has_role(user, role: Role) -> bool:
-    # Uses the groups prefetched on the user when there are any, so pages don't query per check.
-    return any(group.name == role.group_name for group in user.groups.all())
+    # Group names are read once per user object, so a page asks the database once however many checks it makes.
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_role_group_names"):
+        user._role_group_names = set(user.groups.values_list("name", flat=True))
+    return role.group_name in user._role_group_names

@@ -37,11 +37,18 @@ class Milestone(models.Model):
         verbose_name_plural = _("节点")
         ordering = ["measure", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["measure", "position"], name="unique_milestone_position"),
+            models.UniqueConstraint(
+                fields=["measure", "position"],
+                name="unique_milestone_position",
+                violation_error_message=_("本举措中该顺序的节点已存在"),
+            ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=["dated", "phase"], due_date__isnull=False)
                 | models.Q(kind__in=["ongoing", "per_schedule", "yearly"], due_date__isnull=True),
                 name="milestone_due_date_matches_kind",
+                violation_error_message=_(
+                    "限时完成和阶段性成果须有截止日期;长期推进、按序时进度推进和每年不能有截止日期"
+                ),
             ),
         ]
 

@@ -18,7 +18,13 @@ class PolicyDocument(models.Model):
         verbose_name = _("政策文件")
         verbose_name_plural = _("政策文件")
         ordering = ["-published_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["title", "published_on"], name="unique_document_title_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "published_on"],
+                name="unique_document_title_date",
+                violation_error_message=_("同标题、同日期的政策文件已存在"),
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -48,7 +54,13 @@ class Section(models.Model):
         verbose_name = _("章节")
         verbose_name_plural = _("章节")
         ordering = ["document", "position"]
-        constraints = [models.UniqueConstraint(fields=["document", "numeral"], name="unique_section_numeral")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "numeral"],
+                name="unique_section_numeral",
+                violation_error_message=_("本文件已有该序号的章节"),
+            )
+        ]
 
     def __str__(self):
         return f"({self.numeral}){self.title}"
@@ -91,13 +103,21 @@ class Measure(models.Model):
         verbose_name_plural = _("举措")
         ordering = ["document", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "position"], name="unique_measure_position"),
             models.UniqueConstraint(
-                fields=["document", "number"], condition=Q(number__isnull=False), name="unique_measure_number"
+                fields=["document", "position"],
+                name="unique_measure_position",
+                violation_error_message=_("本文件中该顺序已被其他举措占用"),
+            ),
+            models.UniqueConstraint(
+                fields=["document", "number"],
+                condition=Q(number__isnull=False),
+                name="unique_measure_number",
+                violation_error_message=_("本文件已有该编号的举措"),
             ),
             models.CheckConstraint(
                 condition=Q(kind="safeguard", number__isnull=True) | Q(kind="measure", number__isnull=False),
                 name="measure_number_matches_kind",
+                violation_error_message=_("主要举措须有编号,保障措施不能有编号"),
             ),
         ]
 
@@ -176,13 +196,24 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(unit__isnull=False, group__isnull=True) | Q(unit__isnull=True, group__isnull=False),
                 name="assignment_unit_xor_group",
-            ),
-            models.UniqueConstraint(fields=["measure", "role", "position"], name="unique_assignment_position"),
-            models.UniqueConstraint(
-                fields=["measure", "role", "unit"], condition=Q(unit__isnull=False), name="unique_assignment_unit"
+                violation_error_message=_("单位和单位组须填写且只能填写一项"),
             ),
             models.UniqueConstraint(
-                fields=["measure", "role", "group"], condition=Q(group__isnull=False), name="unique_assignment_group"
+                fields=["measure", "role", "position"],
+                name="unique_assignment_position",
+                violation_error_message=_("同一举措同一角色下该顺序已被占用"),
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "role", "unit"],
+                condition=Q(unit__isnull=False),
+                name="unique_assignment_unit",
+                violation_error_message=_("该单位已在本举措的同一角色中"),
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "role", "group"],
+                condition=Q(group__isnull=False),
+                name="unique_assignment_group",
+                violation_error_message=_("该单位组已在本举措的同一角色中"),
             ),
         ]
         indexes = [models.Index(fields=["unit", "role"])]
@@ -224,7 +255,13 @@ class Target(models.Model):
         verbose_name = _("量化指标")
         verbose_name_plural = _("量化指标")
         ordering = ["measure", "position"]
-        constraints = [models.UniqueConstraint(fields=["measure", "position"], name="unique_target_position")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "position"],
+                name="unique_target_position",
+                violation_error_message=_("本举措中该顺序的指标已存在"),
+            )
+        ]
 
     def __str__(self):
         return f"{self.metric} {self.get_comparator_display()} {self.value_display}{self.unit}"

@@ -1,1 +1,40 @@
-urlpatterns = []
+"""Version 1 of the read-only API, mounted at /api/v1/ in the "v1" namespace."""
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+
+from measures.api import DocumentViewSet, MeasureViewSet, SectionViewSet
+from units.api import FIELD_ERRORS, GroupViewSet, UnitViewSet
+
+
+class TokenView(ObtainAuthToken):
+    """用户名和密码换取 API 令牌;之后在请求头写 Authorization: Token <令牌>。"""
+
+    @extend_schema(
+        auth=[],
+        responses={
+            200: AuthTokenSerializer,
+            400: OpenApiResponse(FIELD_ERRORS, "用户名或密码错误,或因多次失败被暂时锁定"),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+router = DefaultRouter()
+router.register("documents", DocumentViewSet, basename="document")
+router.register("sections", SectionViewSet, basename="section")
+router.register("measures", MeasureViewSet, basename="measure")
+router.register("units", UnitViewSet, basename="unit")
+router.register("groups", GroupViewSet, basename="group")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
+    path("auth/token/", TokenView.as_view(), name="token"),
+    *router.urls,
+]

@@ -54,10 +54,12 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "auditlog",
     "axes",
+    "django_htmx",
     "accounts",
     "units",
     "measures",
     "deadlines",
+    "ledger",
     "reform",
 ]
 
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Last, as django-axes asks: it inspects the response of a failed login.
@@ -182,6 +185,21 @@ else:
     for folder in ("queue", "control", "processed"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 
+# The ledger. Periods are monthly by default; each is due on REPORT_DUE_DAY of the following
+# month (or quarter). With REQUIRE_LEADER_SIGNOFF a unit leader must sign a report off before
+# it reaches the office.
+REPORTING_CYCLE = env.str("REPORTING_CYCLE", default="monthly")
+if REPORTING_CYCLE not in ("monthly", "quarterly"):
+    raise ImproperlyConfigured(f"REPORTING_CYCLE must be 'monthly' or 'quarterly', not {REPORTING_CYCLE!r}")
+REPORT_DUE_DAY = env.int("REPORT_DUE_DAY", default=5)
+if not 1 <= REPORT_DUE_DAY <= 28:
+    raise ImproperlyConfigured(f"REPORT_DUE_DAY must be between 1 and 28, not {REPORT_DUE_DAY}")
+REQUIRE_LEADER_SIGNOFF = env.bool("REQUIRE_LEADER_SIGNOFF", default=False)
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
+# Uploads beyond this are streamed to a temporary file, not held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -200,6 +218,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "大连市优化营商环境实施意见的举措、单位、节点与量化指标(只读)。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,0 +1,100 @@
+"""Who may see and do what in the ledger. The one place these rules live: pages, the API,
+downloads and exports all scope their querysets through here.
+
+- The office (营商办审核员), supervisors and administrators read everything; the office reviews.
+- A unit's staff read the measures their unit leads, is named on, or reaches through a
+  group (各区市县 → 庄河市); they write the consolidated report of measures their unit
+  leads, and contributions to measures it shares. Outsiders see nothing of the ledger.
+"""
+
+from django.db.models import Q, QuerySet
+
+from accounts.roles import ADMINISTRATOR, OFFICE_REVIEWER, SUPERVISOR, UNIT_LEADER, UNIT_REPORTER, user_has_role
+from measures.models import Assignment, AssignmentRole, Measure
+
+from .models import Contribution, Evidence, ProgressReport
+
+READ_ALL_ROLES = (OFFICE_REVIEWER, SUPERVISOR, ADMINISTRATOR)
+
+
+def reads_everything(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or any(user_has_role(user, r) for r in READ_ALL_ROLES))
+
+
+def can_review(user) -> bool:
+    return user.is_authenticated and (user_has_role(user, OFFICE_REVIEWER) or user.is_superuser)
+
+
+def is_unit_staff(user) -> bool:
+    return (
+        user.is_authenticated
+        and user.unit_id is not None
+        and (user_has_role(user, UNIT_REPORTER) or user_has_role(user, UNIT_LEADER))
+    )
+
+
+def is_unit_leader(user) -> bool:
+    return is_unit_staff(user) and user_has_role(user, UNIT_LEADER)
+
+
+def _unit_assignments(user) -> Q:
+    return Q(unit_id=user.unit_id) | Q(group__members=user.unit_id)
+
+
+def visible_measures(user) -> QuerySet[Measure]:
+    if reads_everything(user):
+        return Measure.objects.all()
+    if not is_unit_staff(user):
+        return Measure.objects.none()
+    measure_ids = Assignment.objects.filter(_unit_assignments(user)).values("measure_id")
+    return Measure.objects.filter(pk__in=measure_ids)
+
+
+def led_measures(user) -> QuerySet[Measure]:
+    """Measures whose consolidated report this user's unit writes."""
+    if not is_unit_staff(user):
+        return Measure.objects.none()
+    ids = Assignment.objects.filter(unit_id=user.unit_id, role=AssignmentRole.LEAD).values("measure_id")
+    return Measure.objects.filter(pk__in=ids)
+
+
+def shared_measures(user) -> QuerySet[Measure]:
+    """Measures this user's unit contributes to: named as responsible, or in a responsible group."""
+    if not is_unit_staff(user):
+        return Measure.objects.none()
+    ids = Assignment.objects.filter(_unit_assignments(user), role=AssignmentRole.RESPONSIBLE).values("measure_id")
+    return Measure.objects.filter(pk__in=ids).exclude(pk__in=led_measures(user).values("pk"))
+
+
+def visible_reports(user) -> QuerySet[ProgressReport]:
+    reports = ProgressReport.objects.all()
+    if reads_everything(user):
+        # The office and supervisors see what units have sent, not their unsent drafts.
+        return reports.filter(Q(submitted_at__isnull=False) | Q(signoff_requested_at__isnull=False))
+    own = Q(unit_id=user.unit_id) | Q(measure__in=led_measures(user))
+    shared = Q(measure__in=shared_measures(user), submitted_at__isnull=False)
+    return reports.filter(own | shared) if is_unit_staff(user) else reports.none()
+
+
+def visible_contributions(user) -> QuerySet[Contribution]:
+    contributions = Contribution.objects.all()
+    if reads_everything(user):
+        return contributions.filter(submitted_at__isnull=False)
+    if not is_unit_staff(user):
+        return contributions.none()
+    # The lead unit sees what co-units have sent; a co-unit sees its own, drafts included.
+    return contributions.filter(Q(unit_id=user.unit_id) | Q(measure__in=led_measures(user), submitted_at__isnull=False))
+
+
+def visible_evidence(user) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(
+        Q(report__in=visible_reports(user).values("pk")) | Q(contribution__in=visible_contributions(user).values("pk"))
+    )
+
+
+def can_write_report(user, measure: Measure) -> bool:
+    return led_measures(user).filter(pk=measure.pk).exists()
+
+
+def can_contribute(user, measure: Measure) -> bool:
+    return shared_measures(user).filter(pk=measure.pk).exists()

@@ -1,0 +1,344 @@
+"""The progress ledger (台账): periods, reports in versions, reviews, contributions, evidence.
+
+The ledger is an official record. A report or contribution is editable only while it
+is a draft; once submitted it is frozen — a correction or a resubmission is a new
+version pointing at the one before. Reviews are rows of their own, never edits of the
+report. The code refuses changes to frozen rows (`ImmutableRecordError`) and, on
+PostgreSQL, so do triggers (migration 0002).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class ImmutableRecordError(Exception):
+    """Raised on an attempt to change or delete a submitted ledger row."""
+
+
+class Cycle(models.TextChoices):
+    MONTHLY = "monthly", _("月报")
+    QUARTERLY = "quarterly", _("季报")
+
+
+class ReportingPeriod(models.Model):
+    """One reporting period; each has its own due date, editable by an administrator."""
+
+    cycle = models.CharField(_("周期"), max_length=20, choices=Cycle.choices)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    due_on = models.DateField(_("报送截止日"))
+    label = models.CharField(_("名称"), max_length=40)
+
+    class Meta:
+        verbose_name = _("填报周期")
+        verbose_name_plural = _("填报周期")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "starts_on"], name="unique_period_start"),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="period_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class ProgressStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("未启动")
+    ON_TRACK = "on_track", _("按计划推进")
+    BEHIND = "behind", _("滞后")
+    COMPLETED = "completed", _("已完成")
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    AWAITING_SIGNOFF = "awaiting_signoff", _("待负责人审签")
+    SUBMITTED = "submitted", _("待审核")
+    APPROVED = "approved", _("审核通过")
+    RETURNED = "returned", _("已退回")
+
+
+class FrozenWhenSubmitted(models.Model):
+    """A row that may change only until `submitted_at` is stored."""
+
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    lock_version = models.PositiveIntegerField(_("修改版本"), default=1)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk and self.is_frozen:
+            raise ImmutableRecordError(f"{self._meta.verbose_name} {self.pk} 已提交,不能修改;请新建版本")
+        super().save(*args, **kwargs)
+        self._stored_submitted_at = self.submitted_at
+
+    def delete(self, *args, **kwargs):
+        if self.is_frozen:
+            raise ImmutableRecordError(f"{self._meta.verbose_name} {self.pk} 已提交,不能删除")
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_submitted_at = instance.__dict__.get("submitted_at")
+        return instance
+
+    @property
+    def is_frozen(self) -> bool:
+        return getattr(self, "_stored_submitted_at", None) is not None
+
+
+class ReportContent(FrozenWhenSubmitted):
+    status = models.CharField(_("推进状态"), max_length=20, choices=ProgressStatus.choices)
+    progress = models.TextField(_("工作进展"), blank=True)
+    problems = models.TextField(_("存在问题"), blank=True)
+    next_steps = models.TextField(_("下步计划"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("保存时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ProgressReport(ReportContent):
+    """A lead unit's consolidated report on one measure for one period, in versions."""
+
+    measure = models.ForeignKey(
+        "measures.Measure", on_delete=models.PROTECT, related_name="reports", verbose_name=_("举措")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name=_("周期")
+    )
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("填报单位"))
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version", verbose_name=_("上一版本")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports_written", verbose_name=_("填报人")
+    )
+    signoff_requested_at = models.DateTimeField(_("提请审签时间"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports_signed_off",
+        verbose_name=_("审签人"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports_submitted",
+        verbose_name=_("提交人"),
+    )
+
+    class Meta:
+        verbose_name = _("进展报告")
+        verbose_name_plural = _("进展报告")
+        ordering = ["measure", "-period__starts_on", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period", "version"], name="unique_report_version"),
+            # At most one open draft per measure and period: two drafts would be two truths.
+            models.UniqueConstraint(
+                fields=["measure", "period"], condition=Q(submitted_at__isnull=True), name="one_open_report_draft"
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.measure.code} · {self.period} · 第{self.version}版"
+
+    def get_absolute_url(self):
+        return reverse("report-detail", args=[self.pk])
+
+    @property
+    def state(self) -> str:
+        """Derived, never stored: storing it would mean editing a submitted row on review."""
+        review = getattr(self, "review", None)
+        if review is not None:
+            return review.decision
+        if self.submitted_at:
+            return ReportState.SUBMITTED
+        if self.signoff_requested_at:
+            return ReportState.AWAITING_SIGNOFF
+        return ReportState.DRAFT
+
+    @property
+    def state_label(self) -> str:
+        return str(ReportState(self.state).label)
+
+
+class ReviewDecision(models.TextChoices):
+    APPROVED = ReportState.APPROVED.value, _("审核通过")
+    RETURNED = ReportState.RETURNED.value, _("已退回")
+
+
+class ReportReview(models.Model):
+    """The office's decision on one submitted version. Written once, never changed."""
+
+    report = models.OneToOneField(ProgressReport, on_delete=models.PROTECT, related_name="review")
+    decision = models.CharField(_("审核结果"), max_length=20, choices=ReviewDecision.choices)
+    comment = models.TextField(_("审核意见"), blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("审核人"))
+    decided_at = models.DateTimeField(_("审核时间"), auto_now_add=True)
+    good_practice = models.BooleanField(_("列为典型经验"), default=False)
+
+    class Meta:
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="returned") | ~Q(comment=""), name="returned_report_has_comment"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} {self.get_decision_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ImmutableRecordError("审核记录不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecordError("审核记录不能删除")
+
+
+class Contribution(ReportContent):
+    """A responsible unit's share for one measure and period, submitted to the lead unit."""
+
+    measure = models.ForeignKey(
+        "measures.Measure", on_delete=models.PROTECT, related_name="contributions", verbose_name=_("举措")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="contributions", verbose_name=_("周期")
+    )
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="contributions", verbose_name=_("责任单位")
+    )
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version", verbose_name=_("上一版本")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contributions_written",
+        verbose_name=_("填报人"),
+    )
+
+    class Meta:
+        verbose_name = _("责任单位报送")
+        verbose_name_plural = _("责任单位报送")
+        ordering = ["measure", "-period__starts_on", "unit", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period", "unit", "version"], name="unique_contribution_version"
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "period", "unit"],
+                condition=Q(submitted_at__isnull=True),
+                name="one_open_contribution_draft",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.measure.code} · {self.period} · 第{self.version}版"
+
+    @property
+    def state_label(self) -> str:
+        return "已报送" if self.submitted_at else "草稿"
+
+
+class ReportChild(models.Model):
+    """A row that belongs to a report version and freezes with it."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._parent().submitted_at:
+            raise ImmutableRecordError("所属报告已提交,不能再修改其内容")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._parent().submitted_at:
+            raise ImmutableRecordError("所属报告已提交,不能删除其内容")
+        return super().delete(*args, **kwargs)
+
+    def _parent(self):
+        return self.report
+
+
+class TargetActual(ReportChild):
+    """The value a report gives for one quantified target, and the date it refers to."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="actuals")
+    target = models.ForeignKey("measures.Target", on_delete=models.PROTECT, related_name="actuals")
+    value = models.DecimalField(_("实际值"), max_digits=12, decimal_places=2)
+    as_of = models.DateField(_("数据截至"))
+
+    class Meta:
+        verbose_name = _("指标实际值")
+        verbose_name_plural = _("指标实际值")
+        constraints = [models.UniqueConstraint(fields=["report", "target"], name="unique_actual_per_target")]
+
+    def __str__(self):
+        return f"{self.target.metric} = {self.value}"
+
+
+class MilestoneClaim(ReportChild):
+    """A report's claim that a milestone is done; confirmed (销号) when the office approves the report."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="claims")
+    milestone = models.ForeignKey("deadlines.Milestone", on_delete=models.PROTECT, related_name="claims")
+
+    class Meta:
+        verbose_name = _("节点完成申报")
+        verbose_name_plural = _("节点完成申报")
+        constraints = [models.UniqueConstraint(fields=["report", "milestone"], name="unique_claim_per_milestone")]
+
+    def __str__(self):
+        return f"{self.milestone} 申报完成"
+
+
+class Evidence(ReportChild):
+    """An uploaded file backing a report or a contribution. Stored outside the web root;
+    served only by a view that checks who asks."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence")
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    sha256 = models.CharField(_("校验和"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(report__isnull=False, contribution__isnull=True)
+                | Q(report__isnull=True, contribution__isnull=False),
+                name="evidence_has_one_owner",
+            )
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("evidence-download", args=[self.pk])
+
+    def _parent(self):
+        return self.report or self.contribution

@@ -1,0 +1,294 @@
+"""The ledger's workflow: drafts, submission, sign-off, review, versions, evidence.
+
+draft → (awaiting sign-off →) submitted → approved | returned. A returned or approved
+report is changed only by starting a new version, which copies the last one's content,
+target values, milestone claims and evidence. Draft saves carry the `lock_version` the
+user started from; a save from a stale copy is refused (StaleEdit) and nothing is lost.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from measures.models import Measure
+
+from . import access
+from .models import (
+    Contribution,
+    Evidence,
+    MilestoneClaim,
+    ProgressReport,
+    ProgressStatus,
+    ReportingPeriod,
+    ReportReview,
+    ReportState,
+    ReviewDecision,
+    TargetActual,
+)
+from .uploads import check_upload
+
+CONTENT_FIELDS = ("status", "progress", "problems", "next_steps")
+
+
+class LedgerError(Exception):
+    """A request the workflow refuses; the message is shown to the user as is."""
+
+
+class NotAllowed(LedgerError):
+    pass
+
+
+class StaleEdit(LedgerError):
+    """Someone saved the draft since this user loaded it. `current` is what is stored now."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(f"该草稿已被{current.author}于其后修改(当前为第 {current.lock_version} 次保存),您的修改未保存")
+
+
+@dataclass(frozen=True)
+class TargetValue:
+    target_id: int
+    value: Decimal
+    as_of: date
+
+
+def latest_report(measure: Measure, period: ReportingPeriod) -> ProgressReport | None:
+    return (
+        ProgressReport.objects.filter(measure=measure, period=period)
+        .select_related("review", "author")
+        .order_by("-version")
+        .first()
+    )
+
+
+@transaction.atomic
+def open_report(user, measure: Measure, period: ReportingPeriod) -> ProgressReport:
+    """The draft this user's unit edits for `measure` and `period`: the open one, or a new
+    version continuing the last returned/approved one, or a first version."""
+    if not access.can_write_report(user, measure):
+        raise NotAllowed("只有牵头单位可以填报本举措的进展")
+    # Lock the measure row so two people opening the same report don't both create a version.
+    Measure.objects.select_for_update().filter(pk=measure.pk).first()
+    latest = latest_report(measure, period)
+    if latest is None:
+        return ProgressReport.objects.create(
+            measure=measure, period=period, unit_id=user.unit_id, author=user, status=ProgressStatus.ON_TRACK
+        )
+    if latest.state in (ReportState.DRAFT, ReportState.AWAITING_SIGNOFF):
+        return latest
+    if latest.state == ReportState.SUBMITTED:
+        raise LedgerError("该期报告已提交,正在等待市营商办审核,审核后才能修改")
+    return _new_version(latest, user)
+
+
+def _new_version(previous: ProgressReport, user) -> ProgressReport:
+    report = ProgressReport.objects.create(
+        measure=previous.measure,
+        period=previous.period,
+        unit_id=user.unit_id,
+        author=user,
+        previous=previous,
+        version=previous.version + 1,
+        **{field: getattr(previous, field) for field in CONTENT_FIELDS},
+    )
+    TargetActual.objects.bulk_create(
+        TargetActual(report=report, target_id=a.target_id, value=a.value, as_of=a.as_of) for a in previous.actuals.all()
+    )
+    MilestoneClaim.objects.bulk_create(
+        MilestoneClaim(report=report, milestone_id=c.milestone_id) for c in previous.claims.all()
+    )
+    Evidence.objects.bulk_create(
+        Evidence(
+            report=report,
+            file=e.file.name,
+            original_name=e.original_name,
+            content_type=e.content_type,
+            size=e.size,
+            sha256=e.sha256,
+            uploaded_by_id=e.uploaded_by_id,
+        )
+        for e in previous.evidence.all()
+    )
+    return report
+
+
+def _guarded_update(model, pk: int, lock_version: int, **values):
+    """Write `values` only if the row is still an unsubmitted draft at `lock_version`."""
+    updated = model.objects.filter(pk=pk, lock_version=lock_version, submitted_at__isnull=True).update(
+        lock_version=lock_version + 1, updated_at=timezone.now(), **values
+    )
+    current = model.objects.get(pk=pk)
+    if not updated:
+        if current.submitted_at:
+            raise LedgerError("该记录已提交,不能再修改")
+        raise StaleEdit(current)
+    return current
+
+
+@transaction.atomic
+def save_report_draft(
+    user,
+    report: ProgressReport,
+    lock_version: int,
+    content: dict,
+    target_values: list[TargetValue] = (),
+    claimed_milestone_ids: list[int] = (),
+) -> ProgressReport:
+    _check_editable(user, report)
+    if report.signoff_requested_at and not access.is_unit_leader(user):
+        raise LedgerError("报告已提请负责人审签,审签前填报员不能修改")
+    report = _guarded_update(ProgressReport, report.pk, lock_version, **_content(content))
+    _replace_children(report, target_values, claimed_milestone_ids)
+    return report
+
+
+def _content(content: dict) -> dict:
+    return {field: content[field] for field in CONTENT_FIELDS if field in content}
+
+
+def _replace_children(report, target_values, claimed_milestone_ids) -> None:
+    valid_targets = set(report.measure.targets.values_list("pk", flat=True))
+    valid_milestones = set(report.measure.milestones.values_list("pk", flat=True))
+    if not {v.target_id for v in target_values} <= valid_targets:
+        raise LedgerError("指标不属于本举措")
+    if not set(claimed_milestone_ids) <= valid_milestones:
+        raise LedgerError("节点不属于本举措")
+    report.actuals.all().delete()
+    TargetActual.objects.bulk_create(
+        TargetActual(report=report, target_id=v.target_id, value=v.value, as_of=v.as_of) for v in target_values
+    )
+    report.claims.all().delete()
+    MilestoneClaim.objects.bulk_create(MilestoneClaim(report=report, milestone_id=m) for m in claimed_milestone_ids)
+
+
+def _check_editable(user, report) -> None:
+    if not access.can_write_report(user, report.measure):
+        raise NotAllowed("只有牵头单位可以修改本举措的进展报告")
+    if report.submitted_at:
+        raise LedgerError("该报告已提交,不能再修改;如需更正请新建版本")
+
+
+def _check_complete(report: ProgressReport) -> None:
+    missing = [label for field, label in (("progress", "工作进展"), ("next_steps", "下步计划")) if not getattr(report, field).strip()]
+    if missing:
+        raise LedgerError(f"请先填写{'、'.join(missing)}再提交")
+    if report.claims.exists() and not report.evidence.exists():
+        raise LedgerError("申报节点完成须上传佐证材料")
+    if report.status == ProgressStatus.COMPLETED and not report.evidence.exists():
+        raise LedgerError("状态为“已完成”的报告须上传佐证材料")
+
+
+@transaction.atomic
+def submit_report(user, report: ProgressReport, lock_version: int) -> ProgressReport:
+    """Send the draft to the office — or, when leaders must sign off and the user is not
+    one, to the unit leader first."""
+    _check_editable(user, report)
+    _check_complete(report)
+    now = timezone.now()
+    if settings.REQUIRE_LEADER_SIGNOFF and not access.is_unit_leader(user):
+        if report.signoff_requested_at:
+            raise LedgerError("报告已提请负责人审签")
+        return _guarded_update(ProgressReport, report.pk, lock_version, signoff_requested_at=now)
+    signed_off = {"signed_off_by": user} if access.is_unit_leader(user) else {}
+    return _guarded_update(ProgressReport, report.pk, lock_version, submitted_at=now, submitted_by=user, **signed_off)
+
+
+@transaction.atomic
+def review_report(
+    reviewer, report: ProgressReport, decision: str, comment: str = "", good_practice: bool = False
+) -> ReportReview:
+    """The office approves or returns a submitted version, once. Approval confirms (销号)
+    the milestones the report claims done."""
+    if not access.can_review(reviewer):
+        raise NotAllowed("只有市营商办审核员可以审核报告")
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if not report.submitted_at:
+        raise LedgerError("报告尚未提交,不能审核")
+    if ReportReview.objects.filter(report=report).exists():
+        raise LedgerError("该版本已审核过;如需更正,请由牵头单位提交新版本")
+    if decision not in ReviewDecision.values:
+        raise LedgerError("审核结果无效")
+    comment = comment.strip()
+    if decision == ReviewDecision.RETURNED and not comment:
+        raise LedgerError("退回时须填写审核意见,说明需要修改的地方")
+    return ReportReview.objects.create(
+        report=report, decision=decision, comment=comment, reviewer=reviewer, good_practice=good_practice
+    )
+
+
+def attach_evidence(user, owner: ProgressReport | Contribution, uploaded) -> Evidence:
+    if isinstance(owner, ProgressReport):
+        _check_editable(user, owner)
+    else:
+        _check_contribution_editable(user, owner)
+    checked = check_upload(uploaded)
+    evidence = Evidence(
+        original_name=uploaded.name[:200],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=user,
+        **({"report": owner} if isinstance(owner, ProgressReport) else {"contribution": owner}),
+    )
+    evidence.file.save(f"{checked.sha256[:16]}", uploaded, save=False)
+    evidence.save()
+    return evidence
+
+
+def remove_evidence(user, evidence: Evidence) -> None:
+    owner = evidence.report or evidence.contribution
+    if isinstance(owner, ProgressReport):
+        _check_editable(user, owner)
+    else:
+        _check_contribution_editable(user, owner)
+    evidence.delete()  # the file stays: earlier versions may share it
+
+
+# Contributions: the same life, without review: a co-unit submits its share to the lead unit.
+
+
+@transaction.atomic
+def open_contribution(user, measure: Measure, period: ReportingPeriod) -> Contribution:
+    if not access.can_contribute(user, measure):
+        raise NotAllowed("只有本举措的责任单位可以报送")
+    Measure.objects.select_for_update().filter(pk=measure.pk).first()
+    latest = (
+        Contribution.objects.filter(measure=measure, period=period, unit_id=user.unit_id).order_by("-version").first()
+    )
+    if latest is not None and not latest.submitted_at:
+        return latest
+    return Contribution.objects.create(
+        measure=measure,
+        period=period,
+        unit_id=user.unit_id,
+        author=user,
+        previous=latest,
+        version=latest.version + 1 if latest else 1,
+        **({field: getattr(latest, field) for field in CONTENT_FIELDS} if latest else {"status": ProgressStatus.ON_TRACK}),
+    )
+
+
+def _check_contribution_editable(user, contribution: Contribution) -> None:
+    if contribution.unit_id != user.unit_id or not access.can_contribute(user, contribution.measure):
+        raise NotAllowed("只能修改本单位的报送")
+    if contribution.submitted_at:
+        raise LedgerError("该报送已提交,不能再修改;如需更正请新建版本")
+
+
+@transaction.atomic
+def save_contribution(user, contribution: Contribution, lock_version: int, content: dict) -> Contribution:
+    _check_contribution_editable(user, contribution)
+    return _guarded_update(Contribution, contribution.pk, lock_version, **_content(content))
+
+
+@transaction.atomic
+def submit_contribution(user, contribution: Contribution, lock_version: int) -> Contribution:
+    _check_contribution_editable(user, contribution)
+    if not contribution.progress.strip():
+        raise LedgerError("请先填写工作进展再报送")
+    return _guarded_update(Contribution, contribution.pk, lock_version, submitted_at=timezone.now())
