@@ -38,6 +38,9 @@ seed: migrate
 	$(BIN)/python manage.py load_units fixtures/units.json
 	$(BIN)/python manage.py import_policy $(SEED)
 	$(BIN)/python manage.py create_demo_accounts
+	$(BIN)/python manage.py install_schedules
+	$(BIN)/python manage.py open_period
+	$(BIN)/python manage.py seed_demo_history
 
 setup: seed
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -99,6 +100,14 @@ class ReportContent(FrozenWhenSubmitted):
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("保存时间"), auto_now=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("最后保存人"),
+    )
 
     class Meta:
         abstract = True
@@ -186,7 +195,7 @@ class ReportReview(models.Model):
     decision = models.CharField(_("审核结果"), max_length=20, choices=ReviewDecision.choices)
     comment = models.TextField(_("审核意见"), blank=True)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("审核人"))
-    decided_at = models.DateTimeField(_("审核时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("审核时间"), default=timezone.now)
     good_practice = models.BooleanField(_("列为典型经验"), default=False)
 
     class Meta:

@@ -7,7 +7,7 @@ user started from; a save from a stale copy is refused (StaleEdit) and nothing i
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -47,7 +47,9 @@ class StaleEdit(LedgerError):
 
     def __init__(self, current):
         self.current = current
-        super().__init__(f"该草稿已被{current.author}于其后修改(当前为第 {current.lock_version} 次保存),您的修改未保存")
+        who = current.edited_by or current.author
+        when = timezone.localtime(current.updated_at).strftime("%H:%M:%S")
+        super().__init__(f"该草稿已被{who}于 {when} 修改,您的修改尚未保存。请对照下方的最新内容后再保存。")
 
 
 @dataclass(frozen=True)
@@ -117,10 +119,10 @@ def _new_version(previous: ProgressReport, user) -> ProgressReport:
     return report
 
 
-def _guarded_update(model, pk: int, lock_version: int, **values):
+def _guarded_update(model, pk: int, lock_version: int, user, **values):
     """Write `values` only if the row is still an unsubmitted draft at `lock_version`."""
     updated = model.objects.filter(pk=pk, lock_version=lock_version, submitted_at__isnull=True).update(
-        lock_version=lock_version + 1, updated_at=timezone.now(), **values
+        lock_version=lock_version + 1, updated_at=timezone.now(), edited_by=user, **values
     )
     current = model.objects.get(pk=pk)
     if not updated:
@@ -142,7 +144,7 @@ def save_report_draft(
     _check_editable(user, report)
     if report.signoff_requested_at and not access.is_unit_leader(user):
         raise LedgerError("报告已提请负责人审签,审签前填报员不能修改")
-    report = _guarded_update(ProgressReport, report.pk, lock_version, **_content(content))
+    report = _guarded_update(ProgressReport, report.pk, lock_version, user, **_content(content))
     _replace_children(report, target_values, claimed_milestone_ids)
     return report
 
@@ -174,7 +176,11 @@ def _check_editable(user, report) -> None:
 
 
 def _check_complete(report: ProgressReport) -> None:
-    missing = [label for field, label in (("progress", "工作进展"), ("next_steps", "下步计划")) if not getattr(report, field).strip()]
+    missing = [
+        label
+        for field, label in (("progress", "工作进展"), ("next_steps", "下步计划"))
+        if not getattr(report, field).strip()
+    ]
     if missing:
         raise LedgerError(f"请先填写{'、'.join(missing)}再提交")
     if report.claims.exists() and not report.evidence.exists():
@@ -184,23 +190,30 @@ def _check_complete(report: ProgressReport) -> None:
 
 
 @transaction.atomic
-def submit_report(user, report: ProgressReport, lock_version: int) -> ProgressReport:
+def submit_report(user, report: ProgressReport, lock_version: int, now: datetime | None = None) -> ProgressReport:
     """Send the draft to the office — or, when leaders must sign off and the user is not
-    one, to the unit leader first."""
+    one, to the unit leader first. `now` is for replaying history (demo data); else the clock."""
     _check_editable(user, report)
     _check_complete(report)
-    now = timezone.now()
+    now = now or timezone.now()
     if settings.REQUIRE_LEADER_SIGNOFF and not access.is_unit_leader(user):
         if report.signoff_requested_at:
             raise LedgerError("报告已提请负责人审签")
-        return _guarded_update(ProgressReport, report.pk, lock_version, signoff_requested_at=now)
+        return _guarded_update(ProgressReport, report.pk, lock_version, user, signoff_requested_at=now)
     signed_off = {"signed_off_by": user} if access.is_unit_leader(user) else {}
-    return _guarded_update(ProgressReport, report.pk, lock_version, submitted_at=now, submitted_by=user, **signed_off)
+    return _guarded_update(
+        ProgressReport, report.pk, lock_version, user, submitted_at=now, submitted_by=user, **signed_off
+    )
 
 
 @transaction.atomic
 def review_report(
-    reviewer, report: ProgressReport, decision: str, comment: str = "", good_practice: bool = False
+    reviewer,
+    report: ProgressReport,
+    decision: str,
+    comment: str = "",
+    good_practice: bool = False,
+    now: datetime | None = None,
 ) -> ReportReview:
     """The office approves or returns a submitted version, once. Approval confirms (销号)
     the milestones the report claims done."""
@@ -217,7 +230,12 @@ def review_report(
     if decision == ReviewDecision.RETURNED and not comment:
         raise LedgerError("退回时须填写审核意见,说明需要修改的地方")
     return ReportReview.objects.create(
-        report=report, decision=decision, comment=comment, reviewer=reviewer, good_practice=good_practice
+        report=report,
+        decision=decision,
+        comment=comment,
+        reviewer=reviewer,
+        good_practice=good_practice,
+        decided_at=now or timezone.now(),
     )
 
 
@@ -269,7 +287,11 @@ def open_contribution(user, measure: Measure, period: ReportingPeriod) -> Contri
         author=user,
         previous=latest,
         version=latest.version + 1 if latest else 1,
-        **({field: getattr(latest, field) for field in CONTENT_FIELDS} if latest else {"status": ProgressStatus.ON_TRACK}),
+        **(
+            {field: getattr(latest, field) for field in CONTENT_FIELDS}
+            if latest
+            else {"status": ProgressStatus.ON_TRACK}
+        ),
     )
 
 
@@ -283,12 +305,14 @@ def _check_contribution_editable(user, contribution: Contribution) -> None:
 @transaction.atomic
 def save_contribution(user, contribution: Contribution, lock_version: int, content: dict) -> Contribution:
     _check_contribution_editable(user, contribution)
-    return _guarded_update(Contribution, contribution.pk, lock_version, **_content(content))
+    return _guarded_update(Contribution, contribution.pk, lock_version, user, **_content(content))
 
 
 @transaction.atomic
-def submit_contribution(user, contribution: Contribution, lock_version: int) -> Contribution:
+def submit_contribution(
+    user, contribution: Contribution, lock_version: int, now: datetime | None = None
+) -> Contribution:
     _check_contribution_editable(user, contribution)
     if not contribution.progress.strip():
         raise LedgerError("请先填写工作进展再报送")
-    return _guarded_update(Contribution, contribution.pk, lock_version, submitted_at=timezone.now())
+    return _guarded_update(Contribution, contribution.pk, lock_version, user, submitted_at=now or timezone.now())

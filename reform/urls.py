@@ -14,5 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("reform.api_urls")),
     path("", include("measures.urls")),
+    path("", include("ledger.urls")),
     path("units/", include("units.urls")),
 ]

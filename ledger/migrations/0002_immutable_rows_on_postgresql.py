@@ -50,16 +50,16 @@ def install(apps, schema_editor):
             f"FOR EACH ROW EXECUTE FUNCTION ledger_refuse_child_change();"
         )
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 def uninstall(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for table in (*FROZEN_TABLES, "ledger_reportreview", *CHILD_TABLES):
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_frozen ON {table};")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_frozen ON {table};", params=None)
     for function in ("ledger_refuse_child_change()", "ledger_parent_is_frozen(jsonb)", "ledger_refuse_frozen_change()"):
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {function};")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {function};", params=None)
 
 
 class Migration(migrations.Migration):

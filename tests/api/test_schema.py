@@ -7,7 +7,13 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 
-def test_schema_endpoint_describes_the_v1_endpoints(client, db):
+def test_schema_and_docs_need_a_login(client, db):
+    assert client.get(reverse("v1:schema")).status_code == 403
+    assert client.get(reverse("v1:docs")).status_code == 403
+
+
+def test_schema_endpoint_describes_the_v1_endpoints(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("reader"))
     response = client.get(reverse("v1:schema"), HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     paths = response.json()["paths"]
@@ -23,7 +29,8 @@ def test_schema_generates_without_warnings(tmp_path, db):
 
 
 @pytest.mark.parametrize("cdn", ["cdn.jsdelivr", "unpkg"])
-def test_docs_page_loads_swagger_ui_from_our_own_static_files(client, db, cdn):
+def test_docs_page_loads_swagger_ui_from_our_own_static_files(client, django_user_model, cdn):
+    client.force_login(django_user_model.objects.create_user("reader"))
     response = client.get(reverse("v1:docs"))
     assert response.status_code == 200
     html = response.content.decode()

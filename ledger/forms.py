@@ -1,0 +1,112 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from deadlines.models import MilestoneKind
+
+from .models import ProgressStatus, ReviewDecision
+from .services import TargetValue
+
+TEXTAREA = {"rows": 4, "class": "form-control"}
+
+
+class ContentForm(forms.Form):
+    """The narrative every report and contribution carries, plus the version it was edited from."""
+
+    status = forms.ChoiceField(label=_("推进状态"), choices=ProgressStatus.choices, widget=forms.RadioSelect)
+    progress = forms.CharField(label=_("工作进展"), widget=forms.Textarea(TEXTAREA), max_length=5000)
+    problems = forms.CharField(label=_("存在问题"), widget=forms.Textarea(TEXTAREA), max_length=5000, required=False)
+    next_steps = forms.CharField(label=_("下步计划"), widget=forms.Textarea(TEXTAREA), max_length=5000)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def content(self) -> dict:
+        return {key: self.cleaned_data[key] for key in ("status", "progress", "problems", "next_steps")}
+
+
+class ReportForm(ContentForm):
+    """A lead unit's report: the narrative, a value for each target, and milestones claimed done."""
+
+    claimed_milestones = forms.TypedMultipleChoiceField(
+        label=_("本期完成的节点(须上传佐证材料,经市营商办审核通过后销号)"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = list(measure.targets.all())
+        for target in self.targets:
+            self.fields[f"target_{target.pk}_value"] = forms.DecimalField(
+                label=f"{target.metric}(目标 {target.get_comparator_display()} {target.value_display}{target.unit})",
+                required=False,
+                max_digits=12,
+                decimal_places=2,
+                widget=forms.NumberInput({"class": "form-control", "step": "any"}),
+            )
+            self.fields[f"target_{target.pk}_as_of"] = forms.DateField(
+                label=_("数据截至"),
+                required=False,
+                widget=forms.DateInput({"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+            )
+        self.fields["claimed_milestones"].choices = [
+            (m.pk, f"{m.due_date:%Y-%m-%d} {m.description[:40]}")
+            for m in measure.milestones.all()
+            if m.kind in (MilestoneKind.DATED, MilestoneKind.PHASE)
+        ]
+
+    def target_rows(self):
+        return [(t, self[f"target_{t.pk}_value"], self[f"target_{t.pk}_as_of"]) for t in self.targets]
+
+    def clean(self):
+        cleaned = super().clean()
+        for target in self.targets:
+            value, as_of = cleaned.get(f"target_{target.pk}_value"), cleaned.get(f"target_{target.pk}_as_of")
+            if value is not None and as_of is None:
+                self.add_error(f"target_{target.pk}_as_of", _("填写了实际值,请同时填写数据截至日期"))
+            if as_of is not None and value is None:
+                self.add_error(f"target_{target.pk}_value", _("填写了日期,请同时填写实际值"))
+        return cleaned
+
+    def target_values(self) -> list[TargetValue]:
+        values = []
+        for target in self.targets:
+            value = self.cleaned_data.get(f"target_{target.pk}_value")
+            if value is not None:
+                values.append(TargetValue(target.pk, value, self.cleaned_data[f"target_{target.pk}_as_of"]))
+        return values
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("审核结果"), choices=ReviewDecision.choices)
+    comment = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea({"rows": 2, "class": "form-control"}),
+    )
+    good_practice = forms.BooleanField(label=_("列为典型经验"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == ReviewDecision.RETURNED and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("退回时须填写审核意见,说明需要修改的地方"))
+        return cleaned
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("佐证材料"), help_text=_("PDF、图片、Word 或 Excel,单个文件不超过上限"))
+
+
+def initial_from(record) -> dict:
+    initial = {field: getattr(record, field) for field in ("status", "progress", "problems", "next_steps")}
+    initial["lock_version"] = record.lock_version
+    return initial
+
+
+def report_initial(report) -> dict:
+    initial = initial_from(report)
+    for actual in report.actuals.all():
+        initial[f"target_{actual.target_id}_value"] = actual.value
+        initial[f"target_{actual.target_id}_as_of"] = actual.as_of
+    initial["claimed_milestones"] = [claim.milestone_id for claim in report.claims.all()]
+    return initial

@@ -1,0 +1,116 @@
+"""Every page URL × every role. A new route without a row here fails `test_every_route_has_a_rule`."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from ledger import services
+
+from ..test_access import named_patterns
+from .conftest import fill
+
+ACTORS = (
+    "anonymous",
+    "lead_reporter",
+    "lead_leader",
+    "co_reporter",
+    "office_reviewer",
+    "supervisor",
+    "administrator",
+    "outsider",
+)
+ALL = {actor: 200 for actor in ACTORS} | {"anonymous": 302}
+LEAD_ONLY = {"lead_reporter", "lead_leader"}
+READERS = {"office_reviewer", "supervisor", "administrator"}
+
+
+def only(allowed, ok=200, visible_but_refused=(), refused=404):
+    """`allowed` get `ok`; those who may see the object but not act get 403; the rest `refused`."""
+    expected = {actor: refused for actor in ACTORS}
+    expected.update({actor: 403 for actor in visible_but_refused})
+    expected.update({actor: ok for actor in allowed})
+    expected["anonymous"] = 302
+    return expected
+
+
+# name → (method, the objects its URL needs, expected status per actor)
+RULES = {
+    "plan": ("get", lambda o: [], ALL),
+    "document-plan": ("get", lambda o: [o["measure"].document_id], ALL),
+    "measure-detail": ("get", lambda o: [o["measure"].pk], ALL),
+    "unit-list": ("get", lambda o: [], ALL),
+    "unit-detail": ("get", lambda o: [o["measure"].assignments.first().unit_id], ALL),
+    "my-tasks": ("get", lambda o: [], ALL),
+    "review-queue": ("get", lambda o: [], only(READERS, refused=403)),
+    "measure-ledger": ("get", lambda o: [o["measure"].pk], only(LEAD_ONLY | READERS)),
+    "report-start": (
+        "post",
+        lambda o: [o["measure"].pk, o["period"].pk],
+        only(LEAD_ONLY, ok=302, visible_but_refused=READERS),
+    ),
+    "contribution-start": (
+        "post",
+        lambda o: [o["shared"].pk, o["period"].pk],
+        only({"co_reporter"}, ok=302, visible_but_refused=READERS),
+    ),
+    "report-detail": ("get", lambda o: [o["submitted"].pk], only(LEAD_ONLY | READERS)),
+    "report-edit": ("get", lambda o: [o["draft"].pk], only(LEAD_ONLY)),
+    "report-autosave": ("post", lambda o: [o["draft"].pk], only(LEAD_ONLY)),
+    "report-evidence": ("post", lambda o: [o["draft"].pk], only(LEAD_ONLY, ok=302)),
+    "report-review": (
+        "post",
+        lambda o: [o["submitted"].pk],
+        only({"office_reviewer"}, ok=302, visible_but_refused=LEAD_ONLY | {"supervisor", "administrator"}),
+    ),
+    "contribution-edit": ("get", lambda o: [o["contribution"].pk], only({"co_reporter"})),
+    "contribution-evidence": ("post", lambda o: [o["contribution"].pk], only({"co_reporter"}, ok=302)),
+    "evidence-download": ("get", lambda o: [o["evidence"].pk], only(LEAD_ONLY | READERS)),
+    # A fresh file for each actor: the first one allowed would otherwise delete it for the rest.
+    "evidence-delete": ("post", lambda o: [o["new_draft_evidence"]().pk], only(LEAD_ONLY, ok=302)),
+}
+PUBLIC = {"login", "logout"}
+
+
+def test_every_route_has_a_rule():
+    names = {pattern.name for pattern in named_patterns()} - PUBLIC
+    assert names == set(RULES), f"routes without a rule: {names - set(RULES)}; stale rules: {set(RULES) - names}"
+
+
+@pytest.fixture
+def world(request, measure, periods, period, lead_reporter, co_reporter, office_reviewer):
+    """One of everything: a submitted report with evidence, a draft with evidence, a co-unit draft."""
+    for actor in ACTORS[1:]:
+        request.getfixturevalue(actor)
+    submitted = fill(lead_reporter, services.open_report(lead_reporter, measure, periods[0]))
+    evidence = services.attach_evidence(lead_reporter, submitted, SimpleUploadedFile("a.pdf", b"%PDF-1.4 a"))
+    submitted = services.submit_report(lead_reporter, submitted, submitted.lock_version)
+    draft = fill(lead_reporter, services.open_report(lead_reporter, measure, period))
+    shared = measure.document.measures.get(number=12)
+    contribution = services.open_contribution(co_reporter, shared, period)
+    return {
+        "measure": measure,
+        "period": period,
+        "submitted": submitted,
+        "evidence": evidence,
+        "draft": draft,
+        "new_draft_evidence": lambda: services.attach_evidence(
+            lead_reporter, draft, SimpleUploadedFile("b.pdf", b"%PDF-1.4 b")
+        ),
+        "shared": shared,
+        "contribution": contribution,
+    }
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_route_answers_each_role_as_its_rule_says(request, world, name):
+    method, args, expected = RULES[name]
+    answers = {}
+    for actor in ACTORS:
+        url = reverse(name, args=args(world))
+        client = Client()
+        if actor != "anonymous":
+            client.force_login(request.getfixturevalue(actor))
+        response = getattr(client, method)(url, {"decision": "approved"} if name == "report-review" else {})
+        answers[actor] = response.status_code
+    assert answers == expected

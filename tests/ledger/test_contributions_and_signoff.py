@@ -1,0 +1,114 @@
+"""Co-units report their share to the lead unit; leaders sign off when the setting asks for it."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.roles import UNIT_REPORTER
+from accounts.services import ensure_role_groups
+from ledger import services
+
+from .conftest import fill
+
+
+@pytest.fixture
+def organisation_reporter(plan, django_user_model):
+    """A reporter of 市委组织部, which leads measure 12 (市教育局 is one of its responsible units)."""
+    from units.models import Unit
+
+    user = django_user_model.objects.create_user("org_reporter", unit=Unit.objects.get(name="市委组织部"))
+    user.groups.add(ensure_role_groups()[UNIT_REPORTER.code])
+    return user
+
+
+def test_a_co_units_contribution_appears_on_the_lead_units_form(co_reporter, organisation_reporter, plan, period):
+    measure = plan.measures.get(number=12)
+    co_client = Client()
+    co_client.force_login(co_reporter)
+    response = co_client.post(reverse("contribution-start", args=[measure.pk, period.pk]))
+    edit_url = response["Location"]
+    page = co_client.get(edit_url).content.decode()
+    lock = page.split('name="lock_version" value="')[1].split('"')[0]
+    content = {
+        "status": "on_track",
+        "progress": "市教育局完成职称评审改革调研。",
+        "next_steps": "出台方案",
+        "problems": "",
+    }
+    response = co_client.post(edit_url, {**content, "lock_version": lock, "submit": "1"})
+    assert response.status_code == 302
+
+    lead_client = Client()
+    lead_client.force_login(organisation_reporter)
+    response = lead_client.post(reverse("report-start", args=[measure.pk, period.pk]))
+    page = lead_client.get(response["Location"]).content.decode()
+    assert 'data-contribution="市教育局"' in page and "市教育局完成职称评审改革调研。" in page
+
+
+def test_a_district_reaches_a_measure_through_its_group_and_may_contribute(plan, period, django_user_model):
+    from units.models import Unit
+
+    user = django_user_model.objects.create_user("district", unit=Unit.objects.get(name="庄河市"))
+    user.groups.add(ensure_role_groups()[UNIT_REPORTER.code])
+    contribution = services.open_contribution(user, plan.measures.get(number=2), period)
+    assert contribution.unit.name == "庄河市"
+
+
+def test_a_co_unit_cannot_write_the_consolidated_report(co_reporter, plan, period):
+    with pytest.raises(services.NotAllowed):
+        services.open_report(co_reporter, plan.measures.get(number=12), period)
+
+
+def test_a_co_units_draft_stays_private_until_sent(co_reporter, organisation_reporter, plan, period):
+    from ledger.access import visible_contributions
+
+    contribution = services.open_contribution(co_reporter, plan.measures.get(number=12), period)
+    assert not visible_contributions(organisation_reporter).filter(pk=contribution.pk).exists()
+
+
+def test_with_signoff_required_a_reporter_sends_to_the_leader_who_submits(
+    settings, lead_reporter, lead_leader, measure, period
+):
+    settings.REQUIRE_LEADER_SIGNOFF = True
+    report = fill(lead_reporter, services.open_report(lead_reporter, measure, period))
+    report = services.submit_report(lead_reporter, report, report.lock_version)
+    assert report.state == "awaiting_signoff" and report.submitted_at is None
+    with pytest.raises(services.LedgerError, match="审签前填报员不能修改"):
+        fill(lead_reporter, report)
+    client = Client()
+    client.force_login(lead_leader)
+    assert "待我审签(1)" in client.get(reverse("my-tasks")).content.decode()
+    report = services.open_report(lead_leader, measure, period)
+    report = services.submit_report(lead_leader, report, report.lock_version)
+    assert report.state == "submitted" and report.signed_off_by == lead_leader
+
+
+def test_without_signoff_a_reporter_submits_directly(settings, lead_reporter, measure, period):
+    settings.REQUIRE_LEADER_SIGNOFF = False
+    report = fill(lead_reporter, services.open_report(lead_reporter, measure, period))
+    assert services.submit_report(lead_reporter, report, report.lock_version).state == "submitted"
+
+
+def test_a_completed_measure_past_its_final_deadline_stops_owing_reports(
+    lead_reporter, office_reviewer, plan, django_user_model
+):
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ledger.periods import open_periods
+    from ledger.selectors import report_obligations
+    from units.models import Unit
+
+    # Measure 4 (市规划局) is due 2019-06-30 and has no ongoing part.
+    user = django_user_model.objects.create_user("planner", unit=Unit.objects.get(name="市规划局"))
+    user.groups.add(ensure_role_groups()[UNIT_REPORTER.code])
+    measure = plan.measures.get(number=4)
+    periods = open_periods(date(2019, 1, 1), date(2019, 12, 31))
+    june = periods[5]
+    report = fill(user, services.open_report(user, measure, june), status="completed")
+    services.attach_evidence(user, report, SimpleUploadedFile("验收.pdf", b"%PDF-1.4"))
+    report = services.submit_report(user, report, report.lock_version)
+    services.review_report(office_reviewer, report, "approved")
+    owed = {o.period.label for o in report_obligations(user, date(2019, 12, 20))}
+    assert "2019年6月" in owed and "2019年7月" not in owed and "2019年12月" not in owed
