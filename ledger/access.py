@@ -71,9 +71,11 @@ def visible_reports(user) -> QuerySet[ProgressReport]:
     if reads_everything(user):
         # The office and supervisors see what units have sent, not their unsent drafts.
         return reports.filter(Q(submitted_at__isnull=False) | Q(signoff_requested_at__isnull=False))
+    if not is_unit_staff(user):
+        return reports.none()
     own = Q(unit_id=user.unit_id) | Q(measure__in=led_measures(user))
     shared = Q(measure__in=shared_measures(user), submitted_at__isnull=False)
-    return reports.filter(own | shared) if is_unit_staff(user) else reports.none()
+    return reports.filter(own | shared)
 
 
 def visible_contributions(user) -> QuerySet[Contribution]:

@@ -7,6 +7,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+from ledger.api import ReportViewSet
 from measures.api import DocumentViewSet, MeasureViewSet, SectionViewSet
 from units.api import FIELD_ERRORS, GroupViewSet, UnitViewSet
 
@@ -31,6 +32,7 @@ router.register("sections", SectionViewSet, basename="section")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("units", UnitViewSet, basename="unit")
 router.register("groups", GroupViewSet, basename="group")
+router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
