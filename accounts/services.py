@@ -62,6 +62,7 @@ def create_demo_accounts() -> list[tuple[DemoAccount, str]]:
             password=password,
             unit=unit,
             first_name=account.label,
+            email=f"{account.username}@example.com",
             is_staff=account.role == ADMINISTRATOR,
         )
         user.groups.add(groups[account.role.code])

@@ -201,6 +201,19 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Deadlines and alerts. Warning windows and reminders count working days (Chinese calendar).
+DEADLINE_WARNING_WORKDAYS = env.int("DEADLINE_WARNING_WORKDAYS", default=7)
+REMINDER_WORKDAYS = env.list("REMINDER_WORKDAYS", cast=int, default=[7, 1])
+ESCALATION_AFTER_DAYS = env.int("ESCALATION_AFTER_DAYS", default=30)
+ESCALATION_EMAILS = env.list("ESCALATION_EMAILS", default=[])
+SUPERVISION_EMAILS = env.list("SUPERVISION_EMAILS", default=[])
+DIGEST_WHEN_EMPTY = env.bool("DIGEST_WHEN_EMPTY", default=False)
+DIGEST_WEEKDAY = env.int("DIGEST_WEEKDAY", default=0)  # weekly digests go out on Mondays
+DISPATCH_LEASE_SECONDS = env.int("DISPATCH_LEASE_SECONDS", default=300)
+DISPATCH_MAX_ATTEMPTS = env.int("DISPATCH_MAX_ATTEMPTS", default=8)
+DISPATCH_RETRY_BASE_SECONDS = env.int("DISPATCH_RETRY_BASE_SECONDS", default=60)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
