@@ -316,6 +316,14 @@ class DeliveryFailed(Exception):
     pass
 
 
+class NotDueYet(Exception):
+    """The row waits for its backoff; retry after `seconds`."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(f"next attempt in {seconds:.0f} s")
+
+
 def _claimable(now):
     lease_expired = now - timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
     return Dispatch.objects.filter(
@@ -338,7 +346,11 @@ def deliver(pk: int, connection=None, now=None) -> bool:
     """Send one dispatch if this worker can claim it. True when it was sent now."""
     dispatch = claim(pk, now)
     if dispatch is None:
-        return False
+        waiting = Dispatch.objects.filter(pk=pk, state=DispatchState.PENDING).values_list("next_attempt_at", flat=True)
+        next_attempt = waiting.first()
+        if next_attempt is not None:
+            raise NotDueYet(max((next_attempt - (now or timezone.now())).total_seconds(), 0.5))
+        return False  # sent already, or another worker holds it
     message = EmailMultiAlternatives(
         dispatch.subject,
         dispatch.body_text,
@@ -385,6 +397,6 @@ def deliver_due(now=None) -> tuple[int, int]:
     for pk in due_dispatch_ids(now):
         try:
             sent += deliver(pk, connection, now)
-        except DeliveryFailed:
+        except (DeliveryFailed, NotDueYet):
             failed += 1
     return sent, failed

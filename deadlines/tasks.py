@@ -37,6 +37,8 @@ def deliver_dispatch(self, pk: int) -> bool:
         return notify.deliver(pk)
     except notify.DeliveryFailed as exc:
         raise self.retry(exc=exc, countdown=notify.backoff(self.request.retries + 1).total_seconds()) from exc
+    except notify.NotDueYet as exc:
+        raise self.retry(exc=exc, countdown=exc.seconds) from exc
 
 
 @shared_task
