@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Milestone
+from .models import DigestRecipient, Dispatch, Milestone, MilestoneStatus, ReportObligation, StatusEvent
 
 
 @admin.register(Milestone)
@@ -18,3 +18,56 @@ class MilestoneAdmin(admin.ModelAdmin):
     @admin.display(description=_("内容"), ordering="description")
     def short_description(self, obj):
         return Truncator(obj.description).chars(60)
+
+
+class ComputedAdmin(admin.ModelAdmin):
+    """Rows the scan and the mailer write: shown for explanation, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MilestoneStatus)
+class MilestoneStatusAdmin(ComputedAdmin):
+    list_display = ["milestone", "state", "due_date", "since", "completed_on"]
+    list_filter = ["state"]
+    list_select_related = ["milestone__measure__section"]
+    date_hierarchy = "due_date"
+
+
+@admin.register(ReportObligation)
+class ReportObligationAdmin(ComputedAdmin):
+    list_display = ["unit", "measure", "period", "kind", "due_on", "state", "submitted_at"]
+    list_filter = ["state", "kind", "period"]
+    list_select_related = ["unit", "measure__section", "period"]
+    search_fields = ["unit__name", "measure__title"]
+
+
+@admin.register(StatusEvent)
+class StatusEventAdmin(ComputedAdmin):
+    list_display = ["occurred_on", "milestone", "obligation", "from_state", "to_state"]
+    list_filter = ["to_state"]
+    list_select_related = ["milestone__measure__section", "obligation__unit", "obligation__measure__section",
+                           "obligation__period"]  # fmt: skip
+    date_hierarchy = "occurred_on"
+
+
+@admin.register(Dispatch)
+class DispatchAdmin(ComputedAdmin):
+    list_display = ["created_at", "kind", "recipient", "period_key", "state", "attempts", "sent_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["recipient", "subject", "period_key"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(DigestRecipient)
+class DigestRecipientAdmin(admin.ModelAdmin):
+    list_display = ["email", "name", "frequency", "active"]
+    list_filter = ["frequency", "active"]
+    search_fields = ["email", "name"]

@@ -13,6 +13,12 @@ class MilestoneKind(models.TextChoices):
 class MilestoneSource(models.TextChoices):
     DEADLINE_LINE = "deadline_line", _("完成时限")
     BODY = "body", _("正文")
+    # Set by the lead unit of a 按序时进度推进 measure; imports leave these alone.
+    SCHEDULE = "schedule", _("牵头单位进度安排")
+
+
+# Milestones the lead unit schedules are numbered from here, clear of those read from the text.
+SCHEDULE_POSITION_START = 1000
 
 
 class Milestone(models.Model):

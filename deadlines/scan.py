@@ -1,8 +1,8 @@
 """The daily scan: bring every stored status up to `as_of` and record each change as an event.
 
 Work goes in batches of rows ordered by primary key; each batch costs a fixed number of
-queries (read ids, read stored statuses, read completions or submissions, then at most
-three bulk writes), so 100,000 milestones are a few dozen queries, not 100,000.
+statements (three reads; when something changed, BEGIN, up to three bulk writes, COMMIT),
+so 100,000 milestones are a few hundred statements, not 100,000 (bench/scan_deadlines.py).
 """
 
 from collections import Counter
@@ -70,7 +70,7 @@ def _batches(queryset, batch_size):
 
 
 def _scan_milestones(as_of, horizon, report, batch_size) -> None:
-    milestones = Milestone.objects.only("pk", "due_date")
+    milestones = Milestone.objects.only("pk", "due_date")  # model rows: _batches pages by .pk
     for batch in _batches(milestones, batch_size):
         ids = [m.pk for m in batch]
         stored = {s.milestone_id: s for s in MilestoneStatus.objects.filter(milestone_id__in=ids)}
@@ -90,7 +90,7 @@ def _scan_milestones(as_of, horizon, report, batch_size) -> None:
             state = milestone_state(milestone.due_date, completed_on, as_of, horizon)
             status = stored.get(milestone.pk) or MilestoneStatus(milestone_id=milestone.pk, since=as_of, state="")
             values = {"due_date": milestone.due_date, "completed_on": completed_on}
-            changes.append((status, state, values, StatusEvent(milestone_id=milestone.pk)))
+            changes.append((status, state, values, {"milestone_id": milestone.pk}))
         _write(MilestoneStatus, changes, as_of, report, ["state", "since", "due_date", "completed_on"])
         report.milestones += len(batch)
 
@@ -98,18 +98,19 @@ def _scan_milestones(as_of, horizon, report, batch_size) -> None:
 def _write(model, changes, as_of, report, fields) -> None:
     """Save the statuses that differ and an event for each change of state, in one transaction."""
     new, changed, events = [], [], []
-    for status, state, values, event in changes:
+    for status, state, values, subject in changes:
         differs = any(getattr(status, name) != value for name, value in values.items())
         if status.state == state and not differs:
             continue
         if status.state != state:
-            event.from_state, event.to_state, event.occurred_on = status.state, state, as_of
-            events.append(event)
+            events.append(StatusEvent(from_state=status.state, to_state=state, occurred_on=as_of, **subject))
             report.transitions[state] += 1
             status.state, status.since = state, as_of
         for name, value in values.items():
             setattr(status, name, value)
         (changed if status.pk else new).append(status)
+    if not (new or changed):
+        return  # an unchanged batch costs no write and no transaction
     with transaction.atomic():
         model.objects.bulk_create(new)
         model.objects.bulk_update(changed, fields)
@@ -205,6 +206,6 @@ def _scan_obligations(as_of, horizon, report, batch_size) -> None:
             else:
                 submitted_at = contributions.get((obligation.measure_id, obligation.period_id, obligation.unit_id))
             state = obligation_state(obligation.due_on, local_day(submitted_at), as_of, horizon)
-            changes.append((obligation, state, {"submitted_at": submitted_at}, StatusEvent(obligation=obligation)))
+            changes.append((obligation, state, {"submitted_at": submitted_at}, {"obligation_id": obligation.pk}))
         _write(ReportObligation, changes, as_of, report, ["state", "since", "submitted_at"])
         report.obligations += len(batch)

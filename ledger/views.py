@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from deadlines.forms import ScheduleMilestoneForm
+from deadlines.models import MilestoneKind, MilestoneSource
 from measures.models import Section
 from units.models import Unit
 
@@ -325,11 +327,16 @@ def measure_ledger(request, pk):
         periods.setdefault(contribution.period, {"reports": [], "contributions": []})["contributions"].append(
             contribution
         )
+    can_write = access.can_write_report(request.user, measure)
+    milestones = list(measure.milestones.all())
     context = {
         "nav": "plan",
         "measure": measure,
         "periods": sorted(periods.items(), key=lambda item: item[0].starts_on, reverse=True),
-        "can_write": access.can_write_report(request.user, measure),
+        "can_write": can_write,
+        "schedule": [m for m in milestones if m.source == MilestoneSource.SCHEDULE],
+        "per_schedule": any(m.kind == MilestoneKind.PER_SCHEDULE for m in milestones),
+        "schedule_form": ScheduleMilestoneForm() if can_write else None,
     }
     return render(request, "ledger/measure_ledger.html", context)
 

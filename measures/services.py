@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
+from deadlines.models import MilestoneSource
 from units.models import Unit
 from units.services import UnitDirectory
 
@@ -59,9 +60,9 @@ def _sync_fields(instance: models.Model, values: dict, report: ImportReport, lab
         report.updated[label] += 1
 
 
-def _sync_children(manager, wanted: list[dict], report: ImportReport, label: str) -> None:
-    """Make the rows under `manager` equal `wanted`, matched by position (1-based)."""
-    existing = {row.position: row for row in manager.all()}
+def _sync_children(manager, wanted: list[dict], report: ImportReport, label: str, rows=None) -> None:
+    """Make the rows under `manager` (or the subset `rows`) equal `wanted`, matched by position (1-based)."""
+    existing = {row.position: row for row in (rows if rows is not None else manager.all())}
     for position, values in enumerate(wanted, start=1):
         row = existing.pop(position, None) or manager.model(
             **{manager.field.name: manager.instance, "position": position}
@@ -176,6 +177,7 @@ def _import_measure(measure, section, position, parsed: ParsedMeasure, directory
         ],
         report,
         "节点",
+        rows=measure.milestones.exclude(source=MilestoneSource.SCHEDULE),
     )
     _sync_children(
         measure.targets,

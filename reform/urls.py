@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/", include("reform.api_urls")),
     path("", include("measures.urls")),
     path("", include("ledger.urls")),
+    path("", include("deadlines.urls")),
     path("units/", include("units.urls")),
 ]

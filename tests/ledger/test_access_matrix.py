@@ -68,6 +68,17 @@ RULES = {
     "evidence-download": ("get", lambda o: [o["evidence"].pk], only(LEAD_ONLY | READERS)),
     # A fresh file for each actor: the first one allowed would otherwise delete it for the rest.
     "evidence-delete": ("post", lambda o: [o["new_draft_evidence"]().pk], only(LEAD_ONLY, ok=302)),
+    # Measure 2 is dated, not per-schedule: its lead units are refused with a message (302), others 403/404.
+    "schedule-add": (
+        "post",
+        lambda o: [o["measure"].pk],
+        only(LEAD_ONLY, ok=302, visible_but_refused=READERS),
+    ),
+    "schedule-remove": (
+        "post",
+        lambda o: [o["measure"].milestones.first().pk],
+        only(LEAD_ONLY, ok=302, visible_but_refused=READERS),
+    ),
 }
 PUBLIC = {"login", "logout"}
 

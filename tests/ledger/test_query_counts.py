@@ -65,4 +65,4 @@ def test_review_queue_is_constant(client, office_reviewer, two_sizes, django_ass
 
 def test_measure_ledger_is_constant(client, office_reviewer, measure, two_sizes, django_assert_num_queries):
     client.force_login(office_reviewer)
-    assert_constant(client, reverse("measure-ledger", args=[measure.pk]), two_sizes, django_assert_num_queries, 10)
+    assert_constant(client, reverse("measure-ledger", args=[measure.pk]), two_sizes, django_assert_num_queries, 11)
