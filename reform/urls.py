@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("", include("ledger.urls")),
     path("", include("deadlines.urls")),
+    path("dashboard/", include("dashboards.urls")),
     path("units/", include("units.urls")),
 ]

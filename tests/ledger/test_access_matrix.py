@@ -34,6 +34,8 @@ def only(allowed, ok=200, visible_but_refused=(), refused=404):
     return expected
 
 
+DASHBOARDS = ("dashboard", "dashboard-measures", "dashboard-milestones", "dashboard-reports", "dashboard-targets")
+
 # name → (method, the objects its URL needs, expected status per actor)
 RULES = {
     "plan": ("get", lambda o: [], ALL),
@@ -79,6 +81,7 @@ RULES = {
         lambda o: [o["measure"].milestones.first().pk],
         only(LEAD_ONLY, ok=302, visible_but_refused=READERS),
     ),
+    **{name: ("get", lambda o: [], only(READERS, refused=403)) for name in DASHBOARDS},
 }
 PUBLIC = {"login", "logout"}
 
