@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -268,4 +270,4 @@ class Target(models.Model):
 
     @property
     def value_display(self) -> str:
-        return format(self.value.normalize(), "f")
+        return format(Decimal(self.value).normalize(), "f")
