@@ -2,19 +2,28 @@
 programme as it stood that day, computed from the ledger (dashboards.state)."""
 
 from datetime import date
+from urllib.parse import quote
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from ledger import access
+from ledger.models import ReportingPeriod
 from measures.selectors import current_document
 from units.models import Unit
 
+from . import ranking
+from .map import battle_map, text_rows
+from .models import RankingSnapshot
 from .state import overview, programme_state
 
 
@@ -112,3 +121,93 @@ def measure_list(request, state):
     if light := request.GET.get("light"):
         rows = [(m, lt) for m, lt in rows if lt == light]
     return {"rows": rows, "light": light or ""}
+
+
+@dashboard_page("dashboards/map.html")
+def battle_map_page(request, state):
+    data = battle_map(state, today=timezone.localdate())
+    return {"battle_map": data, "map_rows": text_rows(data)}
+
+
+def _period_for(request, as_of):
+    """The requested period, or the latest one already due on `as_of`."""
+    periods = ReportingPeriod.objects.filter(cycle=settings.REPORTING_CYCLE, due_on__lte=as_of)
+    if (raw := request.GET.get("period", "")).isdigit():
+        return ReportingPeriod.objects.filter(pk=int(raw)).first()
+    return periods.order_by("-due_on").first()
+
+
+@dashboard_page("dashboards/ranking.html")
+def ranking_page(request, state):
+    """The live ranking of a period as of a date; the office may publish (freeze) it."""
+    period = _period_for(request, state.as_of)
+    if period is None:
+        return {"ranking": None, "periods": []}
+    published = RankingSnapshot.objects.filter(document=state.document, period=period).first()
+    return {
+        "ranking": ranking.compute_ranking(state.document, period, ranking.current_formula(), state.as_of),
+        "period": period,
+        "published": published,
+        "periods": ReportingPeriod.objects.filter(cycle=settings.REPORTING_CYCLE, due_on__lte=state.as_of)[:36],
+        "can_publish": access.can_review(request.user) and published is None,
+    }
+
+
+@login_required
+@require_POST
+def publish_ranking(request):
+    if not access.can_review(request.user):
+        raise PermissionDenied("只有市营商办可以发布排名")
+    document = current_document()
+    period = get_object_or_404(ReportingPeriod, pk=request.POST.get("period") or 0)
+    try:
+        as_of = date.fromisoformat(request.POST.get("as_of", ""))
+        snapshot = ranking.publish(request.user, document, period, as_of)
+    except ValueError as exc:
+        messages.error(request, str(exc) or "日期无效")
+        return redirect(f"{reverse('dashboard-ranking')}?period={period.pk}")
+    messages.success(request, f"{period.label}的综合排名已发布并冻结")
+    return redirect("ranking-snapshot", snapshot.pk)
+
+
+def _snapshot_for(request, pk) -> RankingSnapshot:
+    if not access.reads_everything(request.user):
+        raise PermissionDenied("排名仅供市营商办、督查人员和管理员查看")
+    return get_object_or_404(RankingSnapshot.objects.select_related("period", "formula", "published_by"), pk=pk)
+
+
+@login_required
+@require_GET
+def ranking_snapshot(request, pk):
+    snapshot = _snapshot_for(request, pk)
+    return render(request, "dashboards/ranking_snapshot.html", {"nav": "dashboard", "snapshot": snapshot,
+                                                                 "ranking": snapshot.data})  # fmt: skip
+
+
+@login_required
+@require_GET
+def ranking_unit(request, pk, unit_id):
+    """Drill-down: the rows behind one unit's score."""
+    snapshot = _snapshot_for(request, pk)
+    row = next((r for r in snapshot.data["rows"] if r["unit_id"] == unit_id), None)
+    if row is None:
+        raise Http404("该单位不在此次排名中")
+    context = {"nav": "dashboard", "snapshot": snapshot, "row": row, "components": snapshot.data["components"]}
+    return render(request, "dashboards/ranking_unit.html", context)
+
+
+@login_required
+@require_GET
+def bulletin(request, pk, pdf=False):
+    """定期通报, rendered from the frozen snapshot: regenerating it later gives the same document."""
+    snapshot = _snapshot_for(request, pk)
+    context = {"snapshot": snapshot, "ranking": snapshot.data}
+    if not pdf:
+        return render(request, "dashboards/bulletin.html", {"nav": "dashboard", **context})
+    from weasyprint import HTML  # imported here: only this view needs Pango
+
+    html = render_to_string("dashboards/bulletin_document.html", context, request=request)
+    document = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{snapshot.period.label}通报.pdf')}"
+    return response

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "measures",
     "deadlines",
     "ledger",
+    "exports",
     "dashboards",
     "reform",
 ]

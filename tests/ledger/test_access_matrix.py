@@ -1,10 +1,13 @@
 """Every page URL × every role. A new route without a row here fails `test_every_route_has_a_rule`."""
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from dashboards.ranking import publish
 from ledger import services
 
 from ..test_access import named_patterns
@@ -34,7 +37,15 @@ def only(allowed, ok=200, visible_but_refused=(), refused=404):
     return expected
 
 
-DASHBOARDS = ("dashboard", "dashboard-measures", "dashboard-milestones", "dashboard-reports", "dashboard-targets")
+DASHBOARDS = (
+    "dashboard",
+    "dashboard-measures",
+    "dashboard-milestones",
+    "dashboard-reports",
+    "dashboard-targets",
+    "dashboard-map",
+    "dashboard-ranking",
+)
 
 # name → (method, the objects its URL needs, expected status per actor)
 RULES = {
@@ -81,9 +92,27 @@ RULES = {
         lambda o: [o["measure"].milestones.first().pk],
         only(LEAD_ONLY, ok=302, visible_but_refused=READERS),
     ),
+    # Anyone who sees a measure exports the ledger of what they see; a unit named nowhere gets 404.
+    "ledger-export": ("get", lambda o: [], {**ALL, "outsider": 404}),
+    "plan-export": ("get", lambda o: [], ALL),
     **{name: ("get", lambda o: [], only(READERS, refused=403)) for name in DASHBOARDS},
+    "ranking-publish": ("post", lambda o: [], only({"office_reviewer"}, ok=302, refused=403)),
+    **{
+        name: ("get", lambda o: [o["snapshot"].pk], only(READERS, refused=403))
+        for name in ("ranking-snapshot", "bulletin", "bulletin-pdf")
+    },
+    "ranking-unit": (
+        "get",
+        lambda o: [o["snapshot"].pk, o["snapshot"].data["rows"][0]["unit_id"]],
+        only(READERS, refused=403),
+    ),
 }
 PUBLIC = {"login", "logout"}
+POST_DATA = {
+    "report-review": lambda o: {"decision": "approved"},
+    # The snapshot fixture publishes January; publishing February is what a reviewer may do.
+    "ranking-publish": lambda o: {"period": o["period"].pk, "as_of": "2019-03-20"},
+}
 
 
 def test_every_route_has_a_rule():
@@ -101,6 +130,7 @@ def world(request, measure, periods, period, lead_reporter, co_reporter, office_
     submitted = services.submit_report(lead_reporter, submitted, submitted.lock_version)
     draft = fill(lead_reporter, services.open_report(lead_reporter, measure, period))
     shared = measure.document.measures.get(number=12)
+    snapshot = publish(office_reviewer, measure.document, periods[0], date(2019, 3, 20))
     contribution = services.open_contribution(co_reporter, shared, period)
     return {
         "measure": measure,
@@ -113,6 +143,7 @@ def world(request, measure, periods, period, lead_reporter, co_reporter, office_
         ),
         "shared": shared,
         "contribution": contribution,
+        "snapshot": snapshot,
     }
 
 
@@ -125,6 +156,6 @@ def test_route_answers_each_role_as_its_rule_says(request, world, name):
         client = Client()
         if actor != "anonymous":
             client.force_login(request.getfixturevalue(actor))
-        response = getattr(client, method)(url, {"decision": "approved"} if name == "report-review" else {})
+        response = getattr(client, method)(url, POST_DATA.get(name, lambda o: {})(world))
         answers[actor] = response.status_code
     assert answers == expected

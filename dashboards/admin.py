@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from .models import RankingFormula, RankingSnapshot
+from .ranking import next_formula_version
+
+
+@admin.register(RankingFormula)
+class RankingFormulaAdmin(admin.ModelAdmin):
+    """New weights are a new version; published rankings keep naming the one they used."""
+
+    list_display = ["version", "milestones_weight", "reports_weight", "targets_weight", "returns_weight", "bottom_n",
+                    "created_by", "created_at"]  # fmt: skip
+    fields = ["milestones_weight", "reports_weight", "targets_weight", "returns_weight", "bottom_n", "note"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.version = next_formula_version()
+        obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(RankingSnapshot)
+class RankingSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["period", "document", "formula", "as_of", "published_by", "published_at"]
+    list_select_related = ["period", "document", "formula", "published_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

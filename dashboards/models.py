@@ -1,0 +1,74 @@
+"""Rankings (综合排名): a versioned, visible formula, and snapshots frozen when published."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RankingFormula(models.Model):
+    """The weights of the ranking's named components. Never edited: a change is a new
+    version, so every published ranking names the exact formula it used."""
+
+    version = models.PositiveIntegerField(_("版本"), unique=True)
+    milestones_weight = models.PositiveSmallIntegerField(_("节点按期完成权重"), default=40)
+    reports_weight = models.PositiveSmallIntegerField(_("按时报送权重"), default=30)
+    targets_weight = models.PositiveSmallIntegerField(_("指标达标权重"), default=20)
+    returns_weight = models.PositiveSmallIntegerField(_("报告一次通过权重"), default=10)
+    bottom_n = models.PositiveSmallIntegerField(_("末位约谈名额"), default=3)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("排名公式")
+        verbose_name_plural = _("排名公式")
+        ordering = ["-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(milestones_weight__gt=0)
+                | models.Q(reports_weight__gt=0)
+                | models.Q(targets_weight__gt=0)
+                | models.Q(returns_weight__gt=0),
+                name="formula_has_a_weight",
+                violation_error_message=_("至少一项权重须大于 0"),
+            )
+        ]
+
+    def __str__(self):
+        weights = "/".join(str(w) for w in self.weights().values())
+        return f"第 {self.version} 版(节点/报送/指标/通过 = {weights})"
+
+    def weights(self) -> dict[str, int]:
+        return {
+            "milestones": self.milestones_weight,
+            "reports": self.reports_weight,
+            "targets": self.targets_weight,
+            "returns": self.returns_weight,
+        }
+
+
+class RankingSnapshot(models.Model):
+    """A period's ranking as published: the rows, their components and the items behind
+    them, plus the bulletin's lists — frozen, so a bulletin regenerated later is the same."""
+
+    document = models.ForeignKey("measures.PolicyDocument", on_delete=models.PROTECT)
+    period = models.ForeignKey("ledger.ReportingPeriod", on_delete=models.PROTECT, related_name="rankings")
+    formula = models.ForeignKey(RankingFormula, on_delete=models.PROTECT)
+    as_of = models.DateField(_("数据截至"))
+    data = models.JSONField(_("排名数据"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("排名快照")
+        verbose_name_plural = _("排名快照")
+        ordering = ["-period__starts_on"]
+        constraints = [models.UniqueConstraint(fields=["document", "period"], name="one_published_ranking_per_period")]
+
+    def __str__(self):
+        return f"{self.period} 综合排名"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("已发布的排名不能修改")
+        super().save(*args, **kwargs)
