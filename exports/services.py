@@ -12,8 +12,9 @@ from datetime import date
 
 from django.db.models import OuterRef, Q, Subquery
 
+from deadlines.scan import end_of_day
 from ledger import access
-from ledger.models import ProgressReport, ReportingPeriod
+from ledger.models import ProgressReport, ReportingPeriod, ReportState
 from measures.models import Assignment, AssignmentRole, Measure, MeasureKind, PolicyDocument, Section
 from measures.selectors import measures_with_plan, plan_measures
 from units.models import Unit
@@ -93,14 +94,14 @@ def ledger_export(
         notes.append("各举措取最近一期报送")
 
     measures = list(measures_with_plan(measures.order_by("position")))
-    latest = _latest_reports(user, [m.pk for m in measures], chosen_period)
+    latest = _latest_reports(user, [m.pk for m in measures], chosen_period, as_of)
     label = chosen_period.label if chosen_period else LATEST_LABEL
     return LedgerExport(
         document=document,
         label=label,
         title=f"《{document.title}》落实情况台账({label})",
         as_of=as_of,
-        rows=[_ledger_row(m, latest.get(m.pk), with_period=chosen_period is None) for m in measures],
+        rows=[_ledger_row(m, latest.get(m.pk), with_period=chosen_period is None, as_of=as_of) for m in measures],
         with_period=chosen_period is None,
         notes=notes,
     )
@@ -159,13 +160,17 @@ def _unit(value: str) -> Unit:
     return found
 
 
-def _latest_reports(user, measure_ids: list[int], period: ReportingPeriod | None) -> dict[int, ProgressReport]:
-    """Per measure, the newest report version `user` may see (in `period`, or in any period): one query.
+def _latest_reports(
+    user, measure_ids: list[int], period: ReportingPeriod | None, as_of: date
+) -> dict[int, ProgressReport]:
+    """Per measure, the newest report version `user` may see (in `period`, or in any period) that
+    existed by the end of `as_of` — so an export for a past day shows what was known then: one query.
 
     Visibility comes before "newest": when the newest version is a draft the office may not see,
     the office gets the version before it, not nothing.
     """
-    scope = access.visible_reports(user).filter(measure_id__in=measure_ids)
+    scope = access.visible_reports(user).filter(measure_id__in=measure_ids, created_at__lt=end_of_day(as_of))
+    scope = scope.exclude(submitted_at__gte=end_of_day(as_of))  # sent only later: not yet the office's
     if period is not None:
         scope = scope.filter(period=period)
     newest = scope.filter(measure_id=OuterRef("measure_id")).order_by(
@@ -179,7 +184,15 @@ def _names(measure: Measure, role: str) -> str:
     return "、".join(a.written_name for a in measure.assignments.all() if a.role == role)
 
 
-def _ledger_row(measure: Measure, report: ProgressReport | None, *, with_period: bool) -> LedgerRow:
+def _state_label_as_of(report: ProgressReport, as_of: date) -> str:
+    """The workflow state the report had at the end of `as_of` (a later review is not yet known)."""
+    review = getattr(report, "review", None)
+    if review is not None and review.decided_at < end_of_day(as_of):
+        return review.get_decision_display()
+    return str(ReportState.SUBMITTED.label) if report.submitted_at else str(ReportState.DRAFT.label)
+
+
+def _ledger_row(measure: Measure, report: ProgressReport | None, *, with_period: bool, as_of: date) -> LedgerRow:
     plan = {
         "section": str(measure.section),
         "code": measure.code,
@@ -195,7 +208,7 @@ def _ledger_row(measure: Measure, report: ProgressReport | None, *, with_period:
         progress=report.progress,
         problems=report.problems,
         next_steps=report.next_steps,
-        status=f"{report.get_status_display()}({report.state_label})",
+        status=f"{report.get_status_display()}({_state_label_as_of(report, as_of)})",
         period=report.period.label if with_period else "",
     )
 

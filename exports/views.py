@@ -1,6 +1,7 @@
 """Excel downloads. Thin: pick the document, let the service scope and build, stream the file."""
 
 import tempfile
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseBadRequest
@@ -53,6 +54,17 @@ def _xlsx_response(write, filename: str) -> FileResponse:
     return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX)
 
 
+def _as_of(request):
+    """?as_of=YYYY-MM-DD exports the ledger as it stood at the end of that day (default today)."""
+    raw = request.GET.get("as_of", "").strip()
+    if not raw:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise services.BadExportRequest(f"日期“{raw}”无效,应为 YYYY-MM-DD") from None
+
+
 @never_cache
 @login_required
 @require_GET
@@ -64,7 +76,7 @@ def ledger_export(request):
             request.user,
             document,
             **{key: request.GET.get(key, "").strip() for key in ("period", "section", "unit")},
-            as_of=timezone.localdate(),
+            as_of=_as_of(request),
         )
     except services.BadExportRequest as exc:
         return _bad_request(str(exc))

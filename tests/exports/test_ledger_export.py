@@ -237,3 +237,29 @@ def test_review_queue_export_button_carries_the_current_filters(client, office_r
     assert f'href="/exports/ledger.xlsx?period={period.pk}&amp;section=%E5%9B%9B&amp;unit=29"' in page
     page = client.get(reverse("review-queue")).content.decode()
     assert 'href="/exports/ledger.xlsx?period=latest&amp;section=&amp;unit="' in page
+
+
+def test_an_export_as_of_a_past_day_shows_what_was_known_then(client, office_reviewer, lead_reporter, measure, period):
+    """Exported on 25 March, the report reviewed on 2 April still reads 待审核."""
+    import io
+
+    import time_machine
+    from openpyxl import load_workbook
+
+    from ledger import services
+    from tests.ledger.conftest import fill
+
+    report = fill(lead_reporter, services.open_report(lead_reporter, measure, period))
+    services.submit_report(lead_reporter, report, report.lock_version)
+    with time_machine.travel("2019-04-02 10:00 +08:00", tick=False):
+        services.review_report(office_reviewer, report, "approved")
+        client.force_login(office_reviewer)
+
+        def status_of_measure_2(as_of):
+            response = client.get("/exports/ledger.xlsx", {"period": period.pk, "as_of": as_of})
+            sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+            return next(row[-1] for row in sheet.iter_rows(values_only=True) if row[1] == "压缩企业开办时间")
+
+        assert status_of_measure_2("2019-03-25") == "按计划推进(待审核)"
+        assert status_of_measure_2("2019-04-02") == "按计划推进(审核通过)"
+        assert client.get("/exports/ledger.xlsx", {"as_of": "2019-13-01"}).status_code == 400
