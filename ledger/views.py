@@ -297,7 +297,8 @@ def review_queue(request):
         "state": state,
         "states": [(value, label) for value, label in ReportState.choices if value != ReportState.DRAFT],
         "sections": Section.objects.filter(part="measures").order_by("document", "position"),
-        "units": Unit.objects.filter(reports__isnull=False).distinct().order_by("name"),
+        # Units that lead something: cheap (assignments), unlike scanning every report for its author.
+        "units": Unit.objects.filter(assignments__role="lead").distinct().order_by("name"),
         "periods": opened_periods(_today())[:36],
         "can_review": access.can_review(request.user),
         "review_form": ReviewForm(),
