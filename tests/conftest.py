@@ -147,3 +147,19 @@ def chromium_path() -> str:
     import os
 
     return os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_other_sessions_at_the_end(django_db_setup, django_db_blocker):
+    """Worker and live-server processes may leave PostgreSQL sessions behind; end them before
+    the test database is dropped, so teardown doesn't warn that it is still in use."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
