@@ -107,3 +107,19 @@ def test_supervisors_read_rankings_but_only_the_office_publishes(plan, june, sup
     client.force_login(supervisor)
     assert client.get(reverse("dashboard-ranking"), {"as_of": "2019-07-10"}).status_code == 200
     assert client.post(reverse("ranking-publish"), {"period": june.pk, "as_of": "2019-07-10"}).status_code == 403
+
+
+def test_the_ranking_page_runs_a_constant_number_of_queries(
+    plan, june, office_reviewer, django_assert_max_num_queries, django_assert_num_queries
+):
+    from .test_dashboards import _grow
+
+    client = Client()
+    client.force_login(office_reviewer)
+    url = reverse("dashboard-ranking") + f"?as_of=2019-07-10&period={june.pk}"
+    client.get(url)
+    with django_assert_max_num_queries(30) as small:
+        client.get(url)
+    _grow(plan)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
