@@ -11,7 +11,8 @@ from ledger.periods import open_periods
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-HAS_CHART = "() => !!echarts.getInstanceByDom(document.getElementById('battle-map'))"
+# The library arrives with the page's scripts; until then there is no chart yet (not an error).
+HAS_CHART = "() => !!window.echarts && !!echarts.getInstanceByDom(document.getElementById('battle-map'))"
 ROW_COUNT = "() => battleMap.chart.getOption().yAxis[0].data.length"
 # Where ECharts drew the first marker of a milestone series, relative to the chart, and its row's ledger.
 FIRST_MARKER = """() => {
