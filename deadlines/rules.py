@@ -11,7 +11,7 @@ from datetime import date
 
 from django.conf import settings
 
-from .models import Light, MilestoneState, ObligationState
+from .models import Light, MilestoneKind, MilestoneState, ObligationState
 from .workdays import shift_working_days
 
 LIGHTS = {
@@ -55,3 +55,20 @@ def obligation_state(due: date, submitted_on: date | None, as_of: date, horizon:
 
 def days_overdue(due: date, as_of: date) -> int:
     return max((as_of - due).days, 0)
+
+
+def final_due_date(milestones) -> date | None:
+    """When a whole measure is due, from its (kind, due date) pairs: the last dated milestone —
+    or None when part of it runs on (ongoing, yearly, per schedule) and so never ends."""
+    milestones = list(milestones)
+    if not milestones or any(kind not in (MilestoneKind.DATED, MilestoneKind.PHASE) for kind, _ in milestones):
+        return None
+    return max(due for _, due in milestones)
+
+
+def closed_after(final_due: date | None, completed_period_ends) -> date | None:
+    """The end of the period after which a measure owes no more reports: the first period whose
+    approved 已完成 report came on or after the measure's final due date."""
+    if final_due is None:
+        return None
+    return min((end for end in completed_period_ends if end >= final_due), default=None)

@@ -5,7 +5,7 @@ statements (three reads; when something changed, BEGIN, up to three bulk writes,
 so 100,000 milestones are a few hundred statements, not 100,000 (bench/scan_deadlines.py).
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -17,8 +17,8 @@ from django.utils import timezone
 from ledger.models import Contribution, MilestoneClaim, ProgressReport, ProgressStatus, ReportingPeriod, ReviewDecision
 from measures.models import Assignment, AssignmentRole, MeasureKind
 
-from .models import Milestone, MilestoneKind, MilestoneStatus, ReportObligation, StatusEvent
-from .rules import milestone_state, obligation_state, warning_horizon
+from .models import Milestone, MilestoneStatus, ReportObligation, StatusEvent
+from .rules import closed_after, final_due_date, milestone_state, obligation_state, warning_horizon
 from .workdays import calendar_warning
 
 BATCH_SIZE = 2000
@@ -154,26 +154,19 @@ def _open_obligations(as_of: date, report: ScanReport) -> None:
 
 
 def _closed_after_by_measure(as_of: date) -> dict[int, date]:
-    """measure id → end of the period whose approved 已完成 report closed it (two queries)."""
-    latest_dated: dict[int, date] = {}
-    runs_on: set[int] = set()  # measures with an ongoing, yearly or per-schedule part never close
+    """measure id → end of its closing period (deadlines.rules.closed_after), in two queries."""
+    milestones = defaultdict(list)
     for measure_id, kind, due in Milestone.objects.values_list("measure_id", "kind", "due_date"):
-        if kind in (MilestoneKind.DATED, MilestoneKind.PHASE):
-            latest_dated[measure_id] = max(due, latest_dated.get(measure_id, due))
-        else:
-            runs_on.add(measure_id)
-    final_due = {m: due for m, due in latest_dated.items() if m not in runs_on}
-    closed: dict[int, date] = {}
-    completions = ProgressReport.objects.filter(
+        milestones[measure_id].append((kind, due))
+    completed = defaultdict(list)
+    for measure_id, ends_on in ProgressReport.objects.filter(
         status=ProgressStatus.COMPLETED,
         review__decision=ReviewDecision.APPROVED,
         review__decided_at__lt=end_of_day(as_of),
-    ).values_list("measure_id", "period__ends_on")
-    for measure_id, ends_on in completions:
-        due = final_due.get(measure_id)
-        if due is not None and ends_on >= due:
-            closed[measure_id] = min(ends_on, closed.get(measure_id, ends_on))
-    return closed
+    ).values_list("measure_id", "period__ends_on"):
+        completed[measure_id].append(ends_on)
+    closed = {m: closed_after(final_due_date(milestones[m]), ends) for m, ends in completed.items()}
+    return {m: end for m, end in closed.items() if end is not None}
 
 
 def _scan_obligations(as_of, horizon, report, batch_size) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from deadlines.models import MilestoneKind
+from deadlines import rules
 from measures.models import AssignmentRole, Measure, MeasureKind
 
 from . import access
@@ -18,12 +18,8 @@ OPEN_STATES = (ReportState.DRAFT, ReportState.AWAITING_SIGNOFF, ReportState.RETU
 
 
 def final_due_date(measure: Measure) -> date | None:
-    """When the whole measure is due: its last dated milestone — or None for a measure that also
-    runs on (ongoing, yearly, per schedule), which never stops owing reports."""
-    milestones = list(measure.milestones.all())
-    if any(m.kind not in (MilestoneKind.DATED, MilestoneKind.PHASE) for m in milestones) or not milestones:
-        return None
-    return max(m.due_date for m in milestones)
+    """The measure's final due date (deadlines.rules), from its prefetched milestones."""
+    return rules.final_due_date((m.kind, m.due_date) for m in measure.milestones.all())
 
 
 def local_date(moment) -> date:
@@ -68,16 +64,10 @@ def _latest_by_key(rows, key) -> dict:
 
 
 def _closed_after(measure: Measure, reports: list[ProgressReport]) -> date | None:
-    """The end of the period after which a completed measure past its final deadline owes nothing."""
-    final_due = final_due_date(measure)
-    if final_due is None:
-        return None
-    done = [
-        r.period.ends_on
-        for r in reports
-        if r.status == ProgressStatus.COMPLETED and r.state == ReportState.APPROVED and r.period.ends_on >= final_due
-    ]
-    return min(done) if done else None
+    completed = (
+        r.period.ends_on for r in reports if r.status == ProgressStatus.COMPLETED and r.state == ReportState.APPROVED
+    )
+    return rules.closed_after(final_due_date(measure), completed)
 
 
 def report_obligations(user, today: date) -> list[Obligation]:
