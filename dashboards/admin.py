@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from reform.admin import ReadOnlyAdmin
+
 from .models import RankingFormula, RankingSnapshot
 from .ranking import next_formula_version
 
@@ -25,15 +27,6 @@ class RankingFormulaAdmin(admin.ModelAdmin):
 
 
 @admin.register(RankingSnapshot)
-class RankingSnapshotAdmin(admin.ModelAdmin):
+class RankingSnapshotAdmin(ReadOnlyAdmin):
     list_display = ["period", "document", "formula", "as_of", "published_by", "published_at"]
     list_select_related = ["period", "document", "formula", "published_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

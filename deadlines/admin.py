@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from reform.admin import ReadOnlyAdmin
+
 from .models import DigestRecipient, Dispatch, Milestone, MilestoneStatus, ReportObligation, StatusEvent
 
 
@@ -20,21 +22,8 @@ class MilestoneAdmin(admin.ModelAdmin):
         return Truncator(obj.description).chars(60)
 
 
-class ComputedAdmin(admin.ModelAdmin):
-    """Rows the scan and the mailer write: shown for explanation, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(MilestoneStatus)
-class MilestoneStatusAdmin(ComputedAdmin):
+class MilestoneStatusAdmin(ReadOnlyAdmin):
     list_display = ["milestone", "state", "due_date", "since", "completed_on"]
     list_filter = ["state"]
     list_select_related = ["milestone__measure__section"]
@@ -42,7 +31,7 @@ class MilestoneStatusAdmin(ComputedAdmin):
 
 
 @admin.register(ReportObligation)
-class ReportObligationAdmin(ComputedAdmin):
+class ReportObligationAdmin(ReadOnlyAdmin):
     list_display = ["unit", "measure", "period", "kind", "due_on", "state", "submitted_at"]
     list_filter = ["state", "kind", "period"]
     list_select_related = ["unit", "measure__section", "period"]
@@ -50,7 +39,7 @@ class ReportObligationAdmin(ComputedAdmin):
 
 
 @admin.register(StatusEvent)
-class StatusEventAdmin(ComputedAdmin):
+class StatusEventAdmin(ReadOnlyAdmin):
     list_display = ["occurred_on", "milestone", "obligation", "from_state", "to_state"]
     list_filter = ["to_state"]
     list_select_related = ["milestone__measure__section", "obligation__unit", "obligation__measure__section",
@@ -59,7 +48,7 @@ class StatusEventAdmin(ComputedAdmin):
 
 
 @admin.register(Dispatch)
-class DispatchAdmin(ComputedAdmin):
+class DispatchAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "recipient", "period_key", "state", "attempts", "sent_at"]
     list_filter = ["kind", "state"]
     search_fields = ["recipient", "subject", "period_key"]

@@ -3,6 +3,8 @@ read-only — history is changed by new versions through the workflow, never by 
 
 from django.contrib import admin
 
+from reform.admin import ReadOnlyAdmin
+
 from .models import Contribution, Evidence, ProgressReport, ReportingPeriod, ReportReview
 
 
@@ -13,17 +15,6 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_on"
     fields = ("label", "cycle", "starts_on", "ends_on", "due_on")
     readonly_fields = ("cycle", "starts_on", "ends_on")
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
