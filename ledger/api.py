@@ -428,14 +428,12 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = DraftSerializer(data=request.data, context={"report": report})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if "actuals" in data:
-            target_values = [services.TargetValue(row["target"], row["value"], row["as_of"]) for row in data["actuals"]]
-        else:
-            target_values = [services.TargetValue(a.target_id, a.value, a.as_of) for a in report.actuals.all()]
-        if "claimed_milestones" in data:
-            claimed = data["claimed_milestones"]
-        else:
-            claimed = [claim.milestone_id for claim in report.claims.all()]
+        target_values = (
+            [services.TargetValue(row["target"], row["value"], row["as_of"]) for row in data["actuals"]]
+            if "actuals" in data
+            else None
+        )
+        claimed = data.get("claimed_milestones")  # absent: the service keeps what is stored
         content = {field: data[field] for field in services.CONTENT_FIELDS if field in data}
         services.save_report_draft(request.user, report, version, content, target_values, claimed)
         return self.represent(report.pk)

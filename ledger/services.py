@@ -138,9 +138,11 @@ def save_report_draft(
     report: ProgressReport,
     lock_version: int,
     content: dict,
-    target_values: list[TargetValue] = (),
-    claimed_milestone_ids: list[int] = (),
+    target_values: list[TargetValue] | None = None,
+    claimed_milestone_ids: list[int] | None = None,
 ) -> ProgressReport:
+    """Save the draft's narrative; target values and milestone claims replace the stored ones
+    when given, and stay as they are when None (a partial edit, as the API's PATCH allows)."""
     _check_editable(user, report)
     if report.signoff_requested_at and not access.is_unit_leader(user):
         raise LedgerError("报告已提请负责人审签,审签前填报员不能修改")
@@ -154,18 +156,18 @@ def _content(content: dict) -> dict:
 
 
 def _replace_children(report, target_values, claimed_milestone_ids) -> None:
-    valid_targets = set(report.measure.targets.values_list("pk", flat=True))
-    valid_milestones = set(report.measure.milestones.values_list("pk", flat=True))
-    if not {v.target_id for v in target_values} <= valid_targets:
-        raise LedgerError("指标不属于本举措")
-    if not set(claimed_milestone_ids) <= valid_milestones:
-        raise LedgerError("节点不属于本举措")
-    report.actuals.all().delete()
-    TargetActual.objects.bulk_create(
-        TargetActual(report=report, target_id=v.target_id, value=v.value, as_of=v.as_of) for v in target_values
-    )
-    report.claims.all().delete()
-    MilestoneClaim.objects.bulk_create(MilestoneClaim(report=report, milestone_id=m) for m in claimed_milestone_ids)
+    if target_values is not None:
+        if not {v.target_id for v in target_values} <= set(report.measure.targets.values_list("pk", flat=True)):
+            raise LedgerError("指标不属于本举措")
+        report.actuals.all().delete()
+        TargetActual.objects.bulk_create(
+            TargetActual(report=report, target_id=v.target_id, value=v.value, as_of=v.as_of) for v in target_values
+        )
+    if claimed_milestone_ids is not None:
+        if not set(claimed_milestone_ids) <= set(report.measure.milestones.values_list("pk", flat=True)):
+            raise LedgerError("节点不属于本举措")
+        report.claims.all().delete()
+        MilestoneClaim.objects.bulk_create(MilestoneClaim(report=report, milestone_id=m) for m in claimed_milestone_ids)
 
 
 def _check_editable(user, report) -> None:
