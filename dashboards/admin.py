@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reform.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import RankingFormula, RankingSnapshot
 from .ranking import next_formula_version

@@ -1,4 +1,4 @@
-"""The battle map (挂图作战): the whole programme on one timeline, built from a ProgrammeState.
+"""The battle map (挂图作战): the whole programme on one timeline, built from a Board.
 
 Pure functions, no queries: every measure is a row; its dated milestones are markers coloured
 by light, its undated ones (长期推进, 每年 …) a band across the plan, and under it one cell per
@@ -12,9 +12,10 @@ from datetime import date, timedelta
 
 from django.urls import reverse
 
-from deadlines.models import Light, MilestoneKind, MilestoneState, ObligationState
+from deadlines.models import Light, MilestoneState, ObligationState
+from measures.models import MilestoneKind
 
-from .state import ProgrammeState
+from .state import Board
 
 # Worst first: the state a (measure, period) cell shows when its lead units differ.
 REPORT_ORDER = [
@@ -40,18 +41,18 @@ def worst_report_state(states) -> str:
     return min(states, key=REPORT_ORDER.index)
 
 
-def report_cells(state: ProgrammeState) -> dict[int, list[PeriodCell]]:
+def report_cells(state: Board) -> dict[int, list[PeriodCell]]:
     """measure id → one cell per period it owed a report for, oldest first; the worst lead unit wins."""
     grouped = defaultdict(list)
-    for row in state.obligations:
-        grouped[(row.obligation.measure_id, row.obligation.period_id)].append(row)
+    for row in state.reports:
+        grouped[(row.measure.pk, row.period.pk)].append(row)
     cells = defaultdict(list)
     for (measure_id, _), rows in grouped.items():
         cells[measure_id].append(
             PeriodCell(
-                period=rows[0].obligation.period,
+                period=rows[0].period,
                 state=worst_report_state([r.state for r in rows]),
-                units=sorted((r.obligation.unit.name, r.state) for r in rows),
+                units=sorted((r.unit.name, r.state) for r in rows),
             )
         )
     for row in cells.values():
@@ -59,7 +60,7 @@ def report_cells(state: ProgrammeState) -> dict[int, list[PeriodCell]]:
     return cells
 
 
-def timeline_span(state: ProgrammeState, cells: dict[int, list[PeriodCell]]) -> tuple[date, date]:
+def timeline_span(state: Board, cells: dict[int, list[PeriodCell]]) -> tuple[date, date]:
     """From the document's publication to the last due date, taking in every period shown and
     the as-of day; widened to whole months with a month to spare at the end, so no marker sits
     on the edge."""
@@ -84,7 +85,7 @@ def _undated_labels(measure) -> list[str]:
     return [str(MilestoneKind(kind).label) for kind in kinds]
 
 
-def battle_map(state: ProgrammeState, today: date) -> dict:
+def battle_map(state: Board, today: date) -> dict:
     """The JSON the page draws: the span, the as-of line, the legend labels and one row per measure."""
     cells = report_cells(state)
     start, end = timeline_span(state, cells)

@@ -15,6 +15,9 @@ class RankingFormula(models.Model):
     targets_weight = models.PositiveSmallIntegerField(_("指标达标权重"), default=20)
     returns_weight = models.PositiveSmallIntegerField(_("报告一次通过权重"), default=10)
     bottom_n = models.PositiveSmallIntegerField(_("末位约谈名额"), default=3)
+    min_items = models.PositiveSmallIntegerField(
+        _("分项最少项数"), default=3, help_text=_("某分项的事项少于此数时视为数据不足,不计入得分")
+    )
     note = models.CharField(_("说明"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -47,9 +50,17 @@ class RankingFormula(models.Model):
         }
 
 
+class RankingSnapshotQuerySet(models.QuerySet):
+    def live(self):
+        """Published and not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class RankingSnapshot(models.Model):
     """A period's ranking as published: the rows, their components and the items behind
-    them, plus the bulletin's lists — frozen, so a bulletin regenerated later is the same."""
+    them, plus the bulletin's lists — frozen, so a bulletin regenerated later is the same.
+    It is never edited; it can only be withdrawn once, with a reason (audited), after which
+    the period may be published again."""
 
     document = models.ForeignKey("measures.PolicyDocument", on_delete=models.PROTECT)
     period = models.ForeignKey("ledger.ReportingPeriod", on_delete=models.PROTECT, related_name="rankings")
@@ -58,17 +69,44 @@ class RankingSnapshot(models.Model):
     data = models.JSONField(_("排名数据"))
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(_("撤回原因"), blank=True)
+
+    objects = RankingSnapshotQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("排名快照")
         verbose_name_plural = _("排名快照")
-        ordering = ["-period__starts_on"]
-        constraints = [models.UniqueConstraint(fields=["document", "period"], name="one_published_ranking_per_period")]
+        ordering = ["-period__starts_on", "-published_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "period"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_live_ranking_per_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdrawal_reason=""),
+                name="withdrawal_has_a_reason",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.period} 综合排名"
 
+    WITHDRAWAL_FIELDS = ("withdrawn_at", "withdrawn_by", "withdrawal_reason")
+
     def save(self, *args, **kwargs):
+        """Created once; afterwards only a first withdrawal may be saved."""
         if self.pk:
-            raise ValueError("已发布的排名不能修改")
+            stored = type(self).objects.get(pk=self.pk)
+            frozen = [f.attname for f in self._meta.concrete_fields if f.name not in self.WITHDRAWAL_FIELDS]
+            if stored.withdrawn_at is not None or any(getattr(stored, f) != getattr(self, f) for f in frozen):
+                raise ValueError("已发布的排名不能修改,只能撤回一次")
         super().save(*args, **kwargs)
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

@@ -1,28 +1,40 @@
 """The composite ranking (综合排名) and the bulletin's lists, as plain data.
 
-Score = 100 × Σ weightᵢ × componentᵢ / Σ weightᵢ over the components a unit has data
-for (a component with nothing to judge is left out rather than guessed). Components, per
-lead unit and period:
-- milestones: share of its measures' milestones due by the period's end done on time;
-- reports: this period's consolidated reports — on time 1, late (迟报) ½, missing (漏报) 0;
-- targets: share of its measures' targets due by then (or yearly) met by approved values;
-- returns: share of its reports of this period approved without being returned.
-Every component keeps the items it counted, so each number drills down to its rows. The
-result is JSON-ready: a published snapshot stores it, and the bulletin is rendered from it.
+The rules, as the README and the ranking page state them:
+- Window: the ranking of a period counts the year to date — from 1 January of the period's
+  year to the period's end — so a month with little to judge does not decide a unit's place.
+- Components, per lead unit, from the as-of engine (deadlines.engine):
+  - milestones: its measures' dated milestones due in the window and judgeable (done, or past
+    due): done on time 1, otherwise 0;
+  - reports: its consolidated reports of the window's periods that are due: on time 1,
+    late (迟报) ½, missing (漏报) 0;
+  - targets: its measures' targets due in the window that have been judged: met 1, missed 0;
+  - returns: of those reports the office has reviewed, approved at the first review 1, else 0.
+- A component with fewer than `formula.min_items` items is insufficient: shown, not counted.
+  Score = 100 × Σ weightᵢ × componentᵢ / Σ weightᵢ over the sufficient components, one decimal.
+  A unit with no sufficient component is listed but neither ranked nor marked.
+- Ties share a rank (1, 1, 3 …); 0 is a score like any other.
+- 末位约谈 marks the bottom `formula.bottom_n` ranked units; units tied with the last of them
+  are marked too and shown as a tie. With no more ranked units than that, nobody is marked.
+Every item is kept, so each number drills down to its rows. The result is JSON-ready: a
+published snapshot stores it, and the bulletin is rendered from it.
 """
 
 from collections import defaultdict
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from deadlines.models import MilestoneKind, MilestoneState, ObligationState
-from deadlines.scan import end_of_day
-from ledger.models import ProgressReport, ReportingPeriod, ReportReview, ReviewDecision
+from core import clock
+from core.errors import NotAllowed, ServiceError
+from deadlines import engine
+from deadlines.models import MilestoneState, ObligationState, TargetVerdict
+from ledger import access
+from ledger.models import ReportingPeriod, ReportReview, ReviewDecision
+from measures.models import DATED_KINDS
 
 from .models import RankingFormula, RankingSnapshot
-from .state import ProgrammeState, programme_state
 
 COMPONENTS = {
     "milestones": "节点按期完成率",
@@ -31,6 +43,8 @@ COMPONENTS = {
     "returns": "报告一次通过率",
 }
 REPORT_CREDIT = {ObligationState.ON_TIME: 1.0, ObligationState.LATE: 0.5, ObligationState.MISSING: 0.0}
+JUDGED_MILESTONES = (MilestoneState.DONE, MilestoneState.DONE_LATE, MilestoneState.OVERDUE)
+JUDGED_TARGETS = (TargetVerdict.MET, TargetVerdict.MISSED)
 
 
 def current_formula() -> RankingFormula:
@@ -38,104 +52,83 @@ def current_formula() -> RankingFormula:
     return formula or RankingFormula.objects.create(version=1, note="默认权重")
 
 
+def window_start(period: ReportingPeriod) -> date:
+    return date(period.starts_on.year, 1, 1)
+
+
 def compute_ranking(document, period: ReportingPeriod, formula: RankingFormula, as_of: date) -> dict:
-    state = programme_state(document, as_of)
+    state = engine.programme(engine.monitored_measures(document.measures.all()).order_by("position"), as_of)
+    start, end = window_start(period), period.ends_on
     items: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    units: dict[int, str] = {}
-    for measure in state.measures:
-        for unit in state.lead_units(measure):
-            units[unit.pk] = unit.name
-    _milestone_items(state, period, items)
-    _report_items(state, period, items)
-    _target_items(state, period, items)
-    _return_items(period, as_of, items)
+    units = {unit.pk: unit.name for measure in state.measures for unit in measure.lead_units()}
+    _milestone_items(state, start, end, items)
+    _report_items(state, start, period, items)
+    _target_items(state, start, end, items)
     rows = [_row(unit_id, units[unit_id], items[unit_id], formula) for unit_id in units]
-    _rank(rows, formula.bottom_n)
+    notes = _rank(rows, formula.bottom_n)
     return {
         "document": document.title,
         "period": {"id": period.pk, "label": period.label, "due_on": period.due_on.isoformat()},
+        "window": {"start": start.isoformat(), "end": end.isoformat()},
         "as_of": as_of.isoformat(),
-        "formula": {"version": formula.version, "weights": formula.weights(), "bottom_n": formula.bottom_n},
+        "formula": {
+            "version": formula.version,
+            "weights": formula.weights(),
+            "bottom_n": formula.bottom_n,
+            "min_items": formula.min_items,
+        },
         "components": COMPONENTS,
         "rows": rows,
+        "notes": notes,
         **_bulletin_lists(state, period, as_of),
     }
 
 
-def _milestone_items(state: ProgrammeState, period, items) -> None:
+def _item(measure, label: str, due: str, state_label: str, credit: float) -> dict:
+    return {
+        "measure": measure.code,
+        "measure_id": measure.pk,
+        "label": label,
+        "due": due,
+        "state": state_label,
+        "credit": credit,
+    }
+
+
+def _milestone_items(state: engine.Programme, start: date, end: date, items) -> None:
     for row in state.milestones:
         due = row.milestone.due_date
-        if row.milestone.kind not in (MilestoneKind.DATED, MilestoneKind.PHASE) or due > period.ends_on:
+        if row.milestone.kind not in DATED_KINDS or not start <= due <= end or row.state not in JUDGED_MILESTONES:
             continue
-        if due >= state.as_of and row.state != MilestoneState.DONE:
-            continue  # not yet judgeable
-        for unit in state.lead_units(row.measure):
-            items[unit.pk]["milestones"].append(
-                {
-                    "measure": row.measure.code,
-                    "measure_id": row.measure.pk,
-                    "label": row.milestone.description[:60],
-                    "due": due.isoformat(),
-                    "state": row.state,
-                    "credit": 1.0 if row.state == MilestoneState.DONE else 0.0,
-                }
-            )
+        credit = 1.0 if row.state == MilestoneState.DONE else 0.0
+        for unit in row.measure.lead_units():
+            item = _item(row.measure, row.milestone.description[:60], due.isoformat(), row.state_label, credit)
+            items[unit.pk]["milestones"].append(item)
 
 
-def _report_items(state: ProgrammeState, period, items) -> None:
-    codes = {m.pk: m.code for m in state.measures}
-    for row in state.obligations:
-        obligation = row.obligation
-        if obligation.period_id != period.pk or row.state not in REPORT_CREDIT:
+def _report_items(state: engine.Programme, start: date, period: ReportingPeriod, items) -> None:
+    for row in state.reports:
+        if not start <= row.period.starts_on <= period.starts_on:
             continue
-        items[obligation.unit_id]["reports"].append(
-            {
-                "measure": codes[obligation.measure_id],
-                "measure_id": obligation.measure_id,
-                "label": f"{period.label}进展报告",
-                "due": obligation.due_on.isoformat(),
-                "state": row.state,
-                "credit": REPORT_CREDIT[row.state],
-            }
-        )
+        label = f"{row.period.label}进展报告"
+        if row.state in REPORT_CREDIT:
+            item = _item(row.measure, label, row.due_on.isoformat(), row.state_label, REPORT_CREDIT[row.state])
+            items[row.unit.pk]["reports"].append(item)
+        if row.first_decision is not None:
+            approved = row.first_decision == ReviewDecision.APPROVED
+            outcome = "首次报送即审核通过" if approved else "首次报送被退回"
+            items[row.unit.pk]["returns"].append(_item(row.measure, label, "", outcome, 1.0 if approved else 0.0))
 
 
-def _target_items(state: ProgrammeState, period, items) -> None:
-    by_measure = {m.pk: m for m in state.measures}
+def _target_items(state: engine.Programme, start: date, end: date, items) -> None:
     for row in state.targets:
-        target = row.target
-        due_by_period = target.recurrence or (target.due_date is not None and target.due_date <= period.ends_on)
-        if not due_by_period or row.verdict == "pending":
+        if row.due_date is None or not start <= row.due_date <= end or row.verdict not in JUDGED_TARGETS:
             continue
-        measure = by_measure[target.measure_id]
-        for unit in state.lead_units(measure):
-            items[unit.pk]["targets"].append(
-                {
-                    "measure": measure.code,
-                    "measure_id": measure.pk,
-                    "label": f"{target.metric} {target.get_comparator_display()} {target.value_display}{target.unit}",
-                    "due": target.due_date.isoformat() if target.due_date else "每年",
-                    "state": row.verdict,
-                    "credit": 1.0 if row.verdict == "met" else 0.0,
-                }
-            )
-
-
-def _return_items(period, as_of: date, items) -> None:
-    reviewed = ProgressReport.objects.filter(period=period, review__decided_at__lt=end_of_day(as_of)).values_list(
-        "unit_id", "measure_id", "version", "review__decision"
-    )
-    for unit_id, measure_id, version, decision in reviewed:
-        items[unit_id]["returns"].append(
-            {
-                "measure": "",
-                "measure_id": measure_id,
-                "label": f"第 {version} 版",
-                "due": "",
-                "state": decision,
-                "credit": 1.0 if decision == ReviewDecision.APPROVED else 0.0,
-            }
-        )
+        credit = 1.0 if row.verdict == TargetVerdict.MET else 0.0
+        label = TargetVerdict(row.verdict).label
+        for unit in row.measure.lead_units():
+            item = _item(row.measure, row.label, row.due_date.isoformat(), str(label), credit)
+            items[unit.pk]["targets"].append(item)
 
 
 def _row(unit_id: int, name: str, items: dict, formula: RankingFormula) -> dict:
@@ -144,29 +137,57 @@ def _row(unit_id: int, name: str, items: dict, formula: RankingFormula) -> dict:
     for key, weight in formula.weights().items():
         counted = items.get(key, [])
         value = sum(i["credit"] for i in counted) / len(counted) if counted else None
-        components[key] = {"value": value, "count": len(counted), "weight": weight}
-        if value is not None and weight:
+        sufficient = len(counted) >= formula.min_items
+        components[key] = {"value": value, "count": len(counted), "weight": weight, "sufficient": sufficient}
+        if sufficient and weight:
             weighted += weight * value
             total_weight += weight
     score = round(100 * weighted / total_weight, 1) if total_weight else None
-    return {"unit_id": unit_id, "unit": name, "score": score, "components": components, "items": dict(items)}
+    return {
+        "unit_id": unit_id,
+        "unit": name,
+        "score": score,
+        "ranked": score is not None,
+        "components": components,
+        "items": {key: items.get(key, []) for key in COMPONENTS},
+    }
 
 
-def _rank(rows: list[dict], bottom_n: int) -> None:
-    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["unit"]))
-    scored = [r for r in rows if r["score"] is not None]
-    for position, row in enumerate(rows, start=1):
-        row["rank"] = position if row["score"] is not None else None
-        row["interview"] = False
-    for row in scored[-bottom_n:] if bottom_n else []:
+def _rank(rows: list[dict], bottom_n: int) -> list[str]:
+    """Order, rank and mark the rows in place (see the module's rules); returns notes to show."""
+    rows.sort(key=lambda r: (not r["ranked"], -(r["score"] or 0), r["unit"]))
+    ranked = [r for r in rows if r["ranked"]]
+    for row in rows:
+        row.update(rank=None, tied=False, interview=False, interview_tie=False)
+    scores = [r["score"] for r in ranked]
+    for row in ranked:
+        row["rank"] = 1 + sum(1 for score in scores if score > row["score"])
+        row["tied"] = scores.count(row["score"]) > 1
+    notes = []
+    if not bottom_n:
+        return notes
+    if len(ranked) <= bottom_n:
+        if ranked:
+            notes.append(f"参与排名的单位不足 {bottom_n + 1} 家,本期不设末位约谈。")
+        return notes
+    threshold = ranked[-bottom_n]["score"]
+    marked = [r for r in ranked if r["score"] <= threshold]
+    if len(marked) == len(ranked):
+        notes.append("参与排名的单位得分全部并列,本期不设末位约谈。")
+        return notes
+    for row in marked:
         row["interview"] = True
+        row["interview_tie"] = row["score"] == threshold and len(marked) > bottom_n
+    if len(marked) > bottom_n:
+        notes.append(f"末位第 {bottom_n} 名有 {len(marked) - bottom_n + 1} 个单位得分并列,均列入末位约谈。")
+    return notes
 
 
-def _bulletin_lists(state: ProgrammeState, period, as_of: date) -> dict:
+def _bulletin_lists(state: engine.Programme, period: ReportingPeriod, as_of: date) -> dict:
     overdue = defaultdict(list)
     for row in state.milestones:
         if row.state == MilestoneState.OVERDUE:
-            for unit in state.lead_units(row.measure):
+            for unit in row.measure.lead_units():
                 overdue[unit.name].append(
                     {
                         "measure": row.measure.code,
@@ -178,33 +199,63 @@ def _bulletin_lists(state: ProgrammeState, period, as_of: date) -> dict:
                 )
     missed = [
         {
-            "measure": t.target.measure.code,  # cached by the prefetch that loaded the target
-            "label": f"{t.target.metric} {t.target.get_comparator_display()} {t.target.value_display}{t.target.unit}",
-            "actual": f"{t.actual.value.normalize()}{t.target.unit}" if t.actual else "未报告",
+            "measure": row.measure.code,
+            "label": row.label,
+            "actual": f"{row.value.normalize()}{row.target.unit}" if row.value is not None else "未报告",
         }
-        for t in state.targets
-        if t.verdict in ("missed", "not_reported")
+        for row in state.targets
+        if row.verdict == TargetVerdict.MISSED
     ]
     good = [
         {"measure": review.report.measure.code, "title": review.report.measure.title, "unit": review.report.unit.name,
          "progress": review.report.progress[:200], "comment": review.comment}
         for review in ReportReview.objects.filter(
-            good_practice=True, report__period=period, decided_at__lt=end_of_day(as_of)
+            good_practice=True, report__period=period, decided_at__lt=clock.end_of_day(as_of)
         ).select_related("report__measure__section", "report__unit")
     ]  # fmt: skip
     return {"overdue": dict(sorted(overdue.items())), "targets_missed": missed, "good_practice": good}
 
 
+def default_period(as_of: date) -> ReportingPeriod | None:
+    """The latest period whose reports were due before `as_of` (the boards' "this period")."""
+    return engine.judged_periods(as_of).order_by("-due_on").first()
+
+
 @transaction.atomic
 def publish(user, document, period: ReportingPeriod, as_of: date) -> RankingSnapshot:
-    """Freeze the period's ranking; a period is published once."""
-    if RankingSnapshot.objects.filter(document=document, period=period).exists():
-        raise ValueError(f"{period.label}的排名已发布,不能重复发布")
+    """Freeze the period's ranking as of `as_of`. One live (not withdrawn) ranking per period."""
+    if not access.can_review(user):
+        raise NotAllowed("只有市营商办可以发布排名")
+    if as_of < period.due_on:
+        raise ServiceError(f"{period.label}的报告截止日为 {period.due_on:%Y-%m-%d},截止后才能发布该期排名")
+    if RankingSnapshot.objects.live().filter(document=document, period=period).exists():
+        raise ServiceError(f"{period.label}的排名已发布;如需更正,请先撤回已发布的排名")
     formula = current_formula()
     data = compute_ranking(document, period, formula, as_of)
-    return RankingSnapshot.objects.create(
-        document=document, period=period, formula=formula, as_of=as_of, data=data, published_by=user
-    )
+    try:
+        with transaction.atomic():
+            return RankingSnapshot.objects.create(
+                document=document, period=period, formula=formula, as_of=as_of, data=data, published_by=user
+            )
+    except IntegrityError:
+        raise ServiceError(f"{period.label}的排名已发布") from None
+
+
+@transaction.atomic
+def withdraw(user, snapshot: RankingSnapshot, reason: str) -> RankingSnapshot:
+    """Withdraw a published ranking, with a reason: the snapshot is kept, marked and audited;
+    the period can then be published again."""
+    if not access.can_review(user):
+        raise NotAllowed("只有市营商办可以撤回排名")
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("请填写撤回原因")
+    snapshot = RankingSnapshot.objects.select_for_update().get(pk=snapshot.pk)
+    if snapshot.withdrawn_at is not None:
+        raise ServiceError("该排名已撤回")
+    snapshot.withdrawn_at, snapshot.withdrawn_by, snapshot.withdrawal_reason = clock.now(), user, reason
+    snapshot.save()
+    return snapshot
 
 
 def next_formula_version() -> int:

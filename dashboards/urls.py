@@ -11,6 +11,7 @@ urlpatterns = [
     path("ranking/", views.ranking_page, name="dashboard-ranking"),
     path("ranking/publish/", views.publish_ranking, name="ranking-publish"),
     path("ranking/<int:pk>/", views.ranking_snapshot, name="ranking-snapshot"),
+    path("ranking/<int:pk>/withdraw/", views.withdraw_ranking, name="ranking-withdraw"),
     path("ranking/<int:pk>/units/<int:unit_id>/", views.ranking_unit, name="ranking-unit"),
     path("ranking/<int:pk>/bulletin/", views.bulletin, name="bulletin"),
     path("ranking/<int:pk>/bulletin.pdf", views.bulletin, {"pdf": True}, name="bulletin-pdf"),

@@ -4,7 +4,6 @@ programme as it stood that day, computed from the ledger (dashboards.state)."""
 from datetime import date
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,17 +13,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
+from core.errors import NotAllowed, ServiceError
+from deadlines.engine import judged_periods
 from ledger import access
 from ledger.models import ReportingPeriod
 from measures.selectors import current_document
 from units.models import Unit
 
 from . import ranking
+from .forms import WithdrawForm
 from .map import battle_map, text_rows
 from .models import RankingSnapshot
-from .state import overview, programme_state
+from .state import board, overview
 
 
 class BadQuery(ValueError):
@@ -59,7 +61,7 @@ def dashboard_page(template):
                 filters = _filters(request)
             except BadQuery as exc:
                 return HttpResponseBadRequest(str(exc))
-            state = programme_state(document, **filters)
+            state = board(document, **filters)
             context = {
                 "nav": "dashboard",
                 "state": state,
@@ -97,12 +99,12 @@ def milestone_list(request, state):
 
 @dashboard_page("dashboards/reports.html")
 def report_list(request, state):
-    rows = state.obligations
+    rows = state.reports
     if wanted := request.GET.get("state"):
         rows = [r for r in rows if r.state == wanted]
     if (period := request.GET.get("period", "")).isdigit():
-        rows = [r for r in rows if r.obligation.period_id == int(period)]
-    rows = sorted(rows, key=lambda r: (r.obligation.due_on, r.obligation.unit.name))
+        rows = [r for r in rows if r.period.pk == int(period)]
+    rows = sorted(rows, key=lambda r: (r.due_on, r.unit.name, r.measure.position))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return {"page_obj": page, "rows": page.object_list, "wanted": wanted or ""}
 
@@ -111,7 +113,7 @@ def report_list(request, state):
 def target_list(request, state):
     series = {}
     for row in state.targets:
-        series.setdefault((row.target.measure_id, row.target.metric, row.target.unit), []).append(row)
+        series.setdefault((row.measure.pk, row.target.metric, row.target.unit), []).append(row)
     return {"series": list(series.values())}
 
 
@@ -130,11 +132,10 @@ def battle_map_page(request, state):
 
 
 def _period_for(request, as_of):
-    """The requested period, or the latest one already due on `as_of`."""
-    periods = ReportingPeriod.objects.filter(cycle=settings.REPORTING_CYCLE, due_on__lte=as_of)
+    """The requested period, or the latest one already judged on `as_of`."""
     if (raw := request.GET.get("period", "")).isdigit():
         return ReportingPeriod.objects.filter(pk=int(raw)).first()
-    return periods.order_by("-due_on").first()
+    return ranking.default_period(as_of)
 
 
 @dashboard_page("dashboards/ranking.html")
@@ -143,45 +144,87 @@ def ranking_page(request, state):
     period = _period_for(request, state.as_of)
     if period is None:
         return {"ranking": None, "periods": []}
-    published = RankingSnapshot.objects.filter(document=state.document, period=period).first()
+    snapshots = RankingSnapshot.objects.filter(document=state.document, period=period).select_related("published_by")
+    published = next((s for s in snapshots if not s.withdrawn), None)
     return {
         "ranking": ranking.compute_ranking(state.document, period, ranking.current_formula(), state.as_of),
         "period": period,
         "published": published,
-        "periods": ReportingPeriod.objects.filter(cycle=settings.REPORTING_CYCLE, due_on__lte=state.as_of)[:36],
-        "can_publish": access.can_review(request.user) and published is None,
+        "withdrawn": [s for s in snapshots if s.withdrawn],
+        "periods": judged_periods(state.as_of).order_by("-due_on")[:36],
+        "can_publish": access.can_review(request.user) and published is None and state.as_of > period.due_on,
     }
 
 
 @login_required
-@require_POST
 def publish_ranking(request):
+    """Publishing freezes a ranking for good: GET shows what will be frozen and asks to
+    confirm; only a POST with the confirmation publishes."""
     if not access.can_review(request.user):
         raise PermissionDenied("只有市营商办可以发布排名")
     document = current_document()
-    period = get_object_or_404(ReportingPeriod, pk=request.POST.get("period") or 0)
+    source = request.POST if request.method == "POST" else request.GET
+    period = get_object_or_404(ReportingPeriod, pk=_id_or_zero(source.get("period", "")))
     try:
-        as_of = date.fromisoformat(request.POST.get("as_of", ""))
-        snapshot = ranking.publish(request.user, document, period, as_of)
-    except ValueError as exc:
-        messages.error(request, str(exc) or "日期无效")
-        return redirect(f"{reverse('dashboard-ranking')}?period={period.pk}")
-    messages.success(request, f"{period.label}的综合排名已发布并冻结")
-    return redirect("ranking-snapshot", snapshot.pk)
+        as_of = date.fromisoformat(source.get("as_of", ""))
+    except ValueError:
+        return HttpResponseBadRequest("参数 as_of 应为 YYYY-MM-DD 格式的日期")
+    if request.method == "POST" and source.get("confirm") == "yes":
+        try:
+            snapshot = ranking.publish(request.user, document, period, as_of)
+        except NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+            return redirect(f"{reverse('dashboard-ranking')}?period={period.pk}&as_of={as_of:%Y-%m-%d}")
+        messages.success(request, f"{period.label}的综合排名已发布并冻结")
+        return redirect("ranking-snapshot", snapshot.pk)
+    preview = ranking.compute_ranking(document, period, ranking.current_formula(), as_of)
+    context = {"nav": "dashboard", "ranking": preview, "period": period, "as_of": as_of}
+    return render(request, "dashboards/ranking_publish.html", context)
+
+
+def _id_or_zero(raw: str) -> int:
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
+
+
+@login_required
+def withdraw_ranking(request, pk):
+    """Withdraw a published ranking with a reason; the snapshot stays, marked as withdrawn."""
+    if not access.can_review(request.user):
+        raise PermissionDenied("只有市营商办可以撤回排名")
+    snapshot = get_object_or_404(RankingSnapshot.objects.select_related("period"), pk=pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ranking.withdraw(request.user, snapshot, form.cleaned_data["reason"])
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{snapshot.period.label}的综合排名已撤回,可重新发布")
+        return redirect("ranking-snapshot", snapshot.pk)
+    return render(request, "dashboards/ranking_withdraw.html", {"nav": "dashboard", "snapshot": snapshot, "form": form})
 
 
 def _snapshot_for(request, pk) -> RankingSnapshot:
     if not access.reads_everything(request.user):
         raise PermissionDenied("排名仅供市营商办、督查人员和管理员查看")
-    return get_object_or_404(RankingSnapshot.objects.select_related("period", "formula", "published_by"), pk=pk)
+    return get_object_or_404(
+        RankingSnapshot.objects.select_related("period", "formula", "published_by", "withdrawn_by"), pk=pk
+    )
 
 
 @login_required
 @require_GET
 def ranking_snapshot(request, pk):
     snapshot = _snapshot_for(request, pk)
-    return render(request, "dashboards/ranking_snapshot.html", {"nav": "dashboard", "snapshot": snapshot,
-                                                                 "ranking": snapshot.data})  # fmt: skip
+    context = {
+        "nav": "dashboard",
+        "snapshot": snapshot,
+        "ranking": snapshot.data,
+        "can_withdraw": access.can_review(request.user) and not snapshot.withdrawn,
+    }
+    return render(request, "dashboards/ranking_snapshot.html", context)
 
 
 @login_required

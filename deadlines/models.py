@@ -2,67 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class MilestoneKind(models.TextChoices):
-    DATED = "dated", _("限时完成")
-    PHASE = "phase", _("阶段性成果")
-    ONGOING = "ongoing", _("长期推进")
-    PER_SCHEDULE = "per_schedule", _("按序时进度推进")
-    YEARLY = "yearly", _("每年")
-
-
-class MilestoneSource(models.TextChoices):
-    DEADLINE_LINE = "deadline_line", _("完成时限")
-    BODY = "body", _("正文")
-    # Set by the lead unit of a 按序时进度推进 measure; imports leave these alone.
-    SCHEDULE = "schedule", _("牵头单位进度安排")
-
-
-# Milestones the lead unit schedules are numbered from here, clear of those read from the text.
-SCHEDULE_POSITION_START = 1000
-
-
-class Milestone(models.Model):
-    """A point by which something in a measure must be done, read from its date words.
-
-    Ongoing, per-schedule and yearly milestones have no single due date; they are
-    judged by reporting obligations or by the schedule the lead unit sets.
-    """
-
-    measure = models.ForeignKey(
-        "measures.Measure", on_delete=models.CASCADE, related_name="milestones", verbose_name=_("举措")
-    )
-    position = models.PositiveSmallIntegerField(_("文中顺序"))
-    kind = models.CharField(_("类型"), max_length=20, choices=MilestoneKind.choices)
-    due_date = models.DateField(_("截止日期"), null=True, blank=True, db_index=True)
-    description = models.TextField(_("内容"))
-    source = models.CharField(_("出处"), max_length=20, choices=MilestoneSource.choices)
-    source_text = models.TextField(_("原文"))
-
-    class Meta:
-        verbose_name = _("节点")
-        verbose_name_plural = _("节点")
-        ordering = ["measure", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["measure", "position"],
-                name="unique_milestone_position",
-                violation_error_message=_("本举措中该顺序的节点已存在"),
-            ),
-            models.CheckConstraint(
-                condition=models.Q(kind__in=["dated", "phase"], due_date__isnull=False)
-                | models.Q(kind__in=["ongoing", "per_schedule", "yearly"], due_date__isnull=True),
-                name="milestone_due_date_matches_kind",
-                violation_error_message=_(
-                    "限时完成和阶段性成果须有截止日期;长期推进、按序时进度推进和每年不能有截止日期"
-                ),
-            ),
-        ]
-
-    def __str__(self):
-        due = self.due_date.isoformat() if self.due_date else self.get_kind_display()
-        return f"{self.measure.code} {due} {self.description[:30]}"
-
-
 class Light(models.TextChoices):
     """The 督办 colours: how a status shows on boards and in digests."""
 
@@ -90,6 +29,13 @@ class ObligationState(models.TextChoices):
     LATE = "late", _("迟报")
 
 
+class TargetVerdict(models.TextChoices):
+    MET = "met", _("达标")
+    BEHIND = "behind", _("进度滞后")
+    MISSED = "missed", _("未达标")
+    NOT_DUE = "not_due", _("未到考核期")
+
+
 OPEN_MILESTONE_STATES = (MilestoneState.ON_TRACK, MilestoneState.DUE_SOON, MilestoneState.OVERDUE)
 OPEN_OBLIGATION_STATES = (ObligationState.PENDING, ObligationState.DUE_SOON, ObligationState.MISSING)
 
@@ -100,7 +46,7 @@ class MilestoneStatus(models.Model):
     Kept apart from Milestone: the plan is audited; this is derived and rewritten daily.
     """
 
-    milestone = models.OneToOneField(Milestone, on_delete=models.CASCADE, related_name="status")
+    milestone = models.OneToOneField("measures.Milestone", on_delete=models.CASCADE, related_name="status")
     due_date = models.DateField(_("截止日期"), null=True, blank=True)
     state = models.CharField(_("状态"), max_length=20, choices=MilestoneState.choices)
     since = models.DateField(_("状态起始日"))
@@ -160,7 +106,9 @@ class ReportObligation(models.Model):
 class StatusEvent(models.Model):
     """A status change, recorded once: the history boards and digests read."""
 
-    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    milestone = models.ForeignKey(
+        "measures.Milestone", on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
     obligation = models.ForeignKey(
         ReportObligation, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
     )

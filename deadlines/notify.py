@@ -10,22 +10,23 @@ DISPATCH_LEASE_SECONDS and is picked up by the next run.
 
 import logging
 import smtplib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
-from django.template.loader import render_to_string
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import OFFICE_REVIEWER, SUPERVISOR, UNIT_LEADER
+from core.emails import render_email
 from measures.models import AssignmentRole
 from units.models import UnitContact
 
+from . import engine
 from .models import (
     DigestFrequency,
     DigestRecipient,
@@ -36,23 +37,11 @@ from .models import (
     MilestoneStatus,
     ObligationState,
     ReportObligation,
-    StatusEvent,
 )
 from .rules import days_overdue
 from .workdays import calendar_warning, shift_working_days
 
 logger = logging.getLogger(__name__)
-
-
-def render_email(name: str, context: dict) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of emails/<name>-*.txt|html: one helper for every email."""
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-    return (
-        subject,
-        render_to_string(f"emails/{name}-body.txt", context),
-        render_to_string(f"emails/{name}-body.html", context),
-    )
 
 
 # ---- what is overdue ------------------------------------------------------------------
@@ -89,70 +78,66 @@ class Overview:
         return len({item.key for item in self.items if item.newly})
 
 
-def overdue_overview(as_of: date, new_since: date) -> Overview:
-    """Everything overdue on `as_of` (milestones not done, consolidated reports not sent),
-    grouped by lead unit, marking what became overdue after `new_since`. Fixed query count."""
-    milestone_rows = list(
-        MilestoneStatus.objects.filter(state=MilestoneState.OVERDUE)
-        .select_related("milestone__measure")
-        .prefetch_related("milestone__measure__assignments__unit__contacts")
-        .order_by("due_date")
-    )
-    obligation_rows = list(
-        ReportObligation.objects.filter(state=ObligationState.MISSING, kind=ReportObligation.Kind.REPORT)
-        .select_related("measure", "period", "unit")
-        .prefetch_related("unit__contacts")
-        .order_by("due_on")
-    )
-    new_events = StatusEvent.objects.filter(occurred_on__gt=new_since, occurred_on__lte=as_of)
-    new_milestones = set(new_events.filter(to_state=MilestoneState.OVERDUE).values_list("milestone_id", flat=True))
-    new_obligations = set(new_events.filter(to_state=ObligationState.MISSING).values_list("obligation_id", flat=True))
+def overdue_overview(state: engine.Programme, new_since: date) -> Overview:
+    """Everything overdue in `state` (milestones not done, consolidated reports not sent),
+    grouped by lead unit, marking what became overdue after `new_since`."""
+    new_milestones, new_reports = state.newly_overdue(new_since)
+    newly = {id(row) for row in [*new_milestones, *new_reports]}
+    contacts = _contacts({unit.pk for m in state.measures for unit in m.lead_units()})
     items = []
-    for row in milestone_rows:
-        measure = row.milestone.measure
-        leads = [a.unit for a in measure.assignments.all() if a.role == AssignmentRole.LEAD and a.unit]
-        for unit in leads or [None]:
+    for row in state.milestones:
+        if row.state != MilestoneState.OVERDUE:
+            continue
+        measure = row.measure
+        for unit in measure.lead_units() or [None]:
             items.append(
                 OverdueItem(
-                    key=f"milestone:{row.milestone_id}",
+                    key=f"milestone:{row.milestone.pk}",
                     unit=unit.name if unit else "牵头单位未明确",
                     measure_id=measure.pk,
                     measure_code=measure.code,
                     measure_title=measure.title,
                     what=f"节点:{row.milestone.description[:60]}",
-                    due=row.due_date,
-                    days_overdue=days_overdue(row.due_date, as_of),
-                    newly=row.milestone_id in new_milestones,
-                    contacts=[str(c) for c in unit.contacts.all()] if unit else [],
+                    due=row.milestone.due_date,
+                    days_overdue=row.days_overdue,
+                    newly=id(row) in newly,
+                    contacts=contacts.get(unit.pk, []) if unit else [],
                 )
             )
-    for row in obligation_rows:
+    for row in state.reports:
+        if row.state != ObligationState.MISSING:
+            continue
         items.append(
             OverdueItem(
-                key=f"report:{row.measure_id}:{row.period_id}",
+                key=f"report:{row.measure.pk}:{row.period.pk}",
                 unit=row.unit.name,
-                measure_id=row.measure_id,
+                measure_id=row.measure.pk,
                 measure_code=row.measure.code,
                 measure_title=row.measure.title,
                 what=f"漏报:{row.period.label}进展报告",
                 due=row.due_on,
-                days_overdue=days_overdue(row.due_on, as_of),
-                newly=row.pk in new_obligations,
-                contacts=[str(c) for c in row.unit.contacts.all()],
+                days_overdue=row.days_overdue,
+                newly=id(row) in newly,
+                contacts=contacts.get(row.unit.pk, []),
             )
         )
-    counts = _status_counts()
-    overview = Overview(as_of, items, counts, calendar_warning(as_of))
+    overview = Overview(state.as_of, items, _status_counts(state), calendar_warning(state.as_of))
     for item in sorted(items, key=lambda i: (i.unit, -i.days_overdue)):
         overview.by_unit.setdefault(item.unit, []).append(item)
     return overview
 
 
-def _status_counts() -> dict[str, int]:
-    counts = dict(MilestoneStatus.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
-    missing = ReportObligation.objects.filter(state=ObligationState.MISSING, kind=ReportObligation.Kind.REPORT)
-    counts["missing_reports"] = missing.count()
-    return counts
+def _contacts(unit_ids) -> dict[int, list[str]]:
+    contacts = defaultdict(list)
+    for contact in UnitContact.objects.filter(unit_id__in=unit_ids).order_by("pk"):
+        contacts[contact.unit_id].append(str(contact))
+    return contacts
+
+
+def _status_counts(state: engine.Programme) -> dict[str, int]:
+    counts = Counter(row.state for row in state.milestones)
+    counts["missing_reports"] = sum(1 for row in state.reports if row.state == ObligationState.MISSING)
+    return dict(counts)
 
 
 # ---- planning -------------------------------------------------------------------------
@@ -197,6 +182,7 @@ def plan_digests(as_of: date) -> list[PlannedEmail]:
     """The supervision digests due on `as_of`. Newly overdue means since the recipient's last
     digest, so a day the system was down is folded into the next digest, not lost."""
     planned = []
+    state = engine.programme(engine.monitored_measures(), as_of)
     for email, frequency in digest_recipients():
         key = _digest_key(as_of, frequency)
         if key is None:
@@ -212,7 +198,7 @@ def plan_digests(as_of: date) -> list[PlannedEmail]:
         new_since = (
             min(timezone.localtime(last).date(), as_of - timedelta(days=1)) if last else as_of - timedelta(days=window)
         )
-        overview = overdue_overview(as_of, new_since)
+        overview = overdue_overview(state, new_since)
         if not overview.items and not settings.DIGEST_WHEN_EMPTY:
             continue
         context = {"overview": overview, "frequency": frequency, "new_since": new_since}
@@ -260,7 +246,7 @@ def plan_unit_alerts(as_of: date) -> list[PlannedEmail]:
         items.append((f"milestone:{status.milestone_id}", measure, what, status.due_date, status.state, units))
     for obligation in reports:
         what = f"{obligation.period.label}进展报告"
-        key = f"report:{obligation.pk}"
+        key = f"report:{obligation.measure_id}:{obligation.period_id}:{obligation.unit_id}"
         items.append((key, obligation.measure, what, obligation.due_on, obligation.state, [obligation.unit_id]))
     addresses = _unit_addresses({unit for *_, units in items for unit in units})
     escalate_to = _escalation_addresses()

@@ -1,17 +1,30 @@
-"""The status rules: pure functions from dates to a state. One obvious place for each rule.
+"""The status rules: pure functions from dates to a state. One obvious place for each rule;
+the as-of engine (deadlines.engine) gathers the facts and applies them.
 
 Milestones: done (on time or late) once the office has confirmed a claim; else overdue
 after the due date, due soon within the warning window (working days), on track before.
-Ongoing, yearly and per-schedule milestones have no date: they are judged by reporting.
-Reports: on time or late (迟报) once submitted; missing (漏报) after the due date; due
+A milestone is done on the day its claim says: the earlier of the claiming report's
+submission and the end of the period it reports on — a December report sent on 3 January
+says what was done by 31 December. The office's approval confirms it; until then it is open.
+
+Reports: on time or late (迟报) once first submitted; missing (漏报) after the due date; due
 soon inside the window; pending before.
+
+Targets: a target is judged when the report covering its due date falls due (a target due
+on 31 December is judged once December's report is due): met, or missed. Before that it is
+met, behind (the latest value falls short) or not yet due (no value). The value that counts
+is the latest approved one measured on or before the due date.
 """
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
 
-from .models import Light, MilestoneKind, MilestoneState, ObligationState
+from core.clock import local_day
+from measures.models import Comparator
+
+from .models import Light, MilestoneState, ObligationState, TargetVerdict
 from .workdays import shift_working_days
 
 LIGHTS = {
@@ -27,15 +40,19 @@ LIGHTS = {
     ObligationState.ON_TIME: Light.DONE,
     ObligationState.LATE: Light.DONE,
 }
+# Worst first: a measure shows the worst light among its parts.
+LIGHT_ORDER = [Light.RED, Light.YELLOW, Light.GREEN, Light.DONE, Light.NONE]
 
 
 def warning_horizon(as_of: date, window: int | None = None) -> date:
     """The last due date that counts as "due soon" on `as_of`: `window` working days ahead.
-    Computed once per scan, so a status is a few date comparisons."""
+    Computed once per day, so a status is a few date comparisons."""
     return shift_working_days(as_of, settings.DEADLINE_WARNING_WORKDAYS if window is None else window)
 
 
 def milestone_state(due: date | None, completed_on: date | None, as_of: date, horizon: date) -> str:
+    """`completed_on` is the day the work was done, as confirmed by `as_of` (deadlines.engine
+    passes only confirmed completions; a day after `as_of` is not known yet)."""
     if due is None:
         return MilestoneState.NOT_DATED
     if completed_on is not None and completed_on <= as_of:
@@ -43,6 +60,11 @@ def milestone_state(due: date | None, completed_on: date | None, as_of: date, ho
     if as_of > due:
         return MilestoneState.OVERDUE
     return MilestoneState.DUE_SOON if due <= horizon else MilestoneState.ON_TRACK
+
+
+def claimed_done_on(submitted_at: datetime, period_ends_on: date) -> date:
+    """The day a confirmed claim says the milestone was done (see the module's docstring)."""
+    return min(local_day(submitted_at), period_ends_on)
 
 
 def obligation_state(due: date, submitted_on: date | None, as_of: date, horizon: date) -> str:
@@ -57,18 +79,31 @@ def days_overdue(due: date, as_of: date) -> int:
     return max((as_of - due).days, 0)
 
 
-def final_due_date(milestones) -> date | None:
-    """When a whole measure is due, from its (kind, due date) pairs: the last dated milestone —
-    or None when part of it runs on (ongoing, yearly, per schedule) and so never ends."""
-    milestones = list(milestones)
-    if not milestones or any(kind not in (MilestoneKind.DATED, MilestoneKind.PHASE) for kind, _ in milestones):
-        return None
-    return max(due for _, due in milestones)
+def meets(comparator: str, goal: Decimal, value: Decimal) -> bool:
+    return {
+        Comparator.AT_MOST: value <= goal,
+        Comparator.AT_LEAST: value >= goal,
+        Comparator.EQUAL: value == goal,
+        Comparator.ABOUT: abs(value - goal) <= goal * Decimal("0.1"),
+    }[comparator]
 
 
-def closed_after(final_due: date | None, completed_period_ends) -> date | None:
-    """The end of the period after which a measure owes no more reports: the first period whose
-    approved 已完成 report came on or after the measure's final due date."""
-    if final_due is None:
-        return None
-    return min((end for end in completed_period_ends if end >= final_due), default=None)
+def target_verdict(comparator: str, goal: Decimal, value: Decimal | None, as_of: date, judged_on: date | None) -> str:
+    """`value` is the approved value that counts; `judged_on` the day the target is judged
+    (None: a target without a date is never judged, only met or behind)."""
+    if value is not None and meets(comparator, goal, value):
+        return TargetVerdict.MET
+    if judged_on is not None and as_of >= judged_on:
+        return TargetVerdict.MISSED
+    return TargetVerdict.BEHIND if value is not None else TargetVerdict.NOT_DUE
+
+
+def measure_light(milestone_states, report_states, completed: bool) -> str:
+    """A completed measure is done. Otherwise the worst light among its milestones (an undated,
+    ongoing part counts as running: green) and its lead reports that are missing (red) or due
+    soon (yellow); a measure whose milestones are all done is done."""
+    if completed:
+        return Light.DONE
+    lights = {Light.GREEN if s == MilestoneState.NOT_DATED else LIGHTS[s] for s in milestone_states}
+    lights |= {LIGHTS[s] for s in report_states if s in (ObligationState.MISSING, ObligationState.DUE_SOON)}
+    return next((light for light in LIGHT_ORDER if light in lights), Light.NONE)

@@ -1,50 +1,66 @@
-from django.contrib import messages
+"""Pages that show what is owed and when: a unit's tasks and the office's review queue. Both
+read the as-of engine (deadlines.selectors), so their 逾期/迟报 agree with every board."""
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
+from core import clock
 from ledger import access
-from ledger.services import NotAllowed
+from ledger import selectors as ledger_selectors
+from ledger.forms import ReviewForm
+from ledger.models import ReportState
+from ledger.periods import opened_periods
+from measures.models import Section
+from units.models import Unit
 
-from . import schedule
-from .forms import ScheduleMilestoneForm
-from .models import Milestone
-
-
-@login_required
-@require_POST
-def add_schedule_milestone(request, pk):
-    measure = get_object_or_404(access.visible_measures(request.user).select_related("document"), pk=pk)
-    if not access.can_write_report(request.user, measure):
-        raise PermissionDenied("只有牵头单位可以安排本举措的进度")
-    form = ScheduleMilestoneForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, ";".join(f"{form[f].label}:{e}" for f, errors in form.errors.items() for e in errors))
-        return redirect("measure-ledger", measure.pk)
-    try:
-        milestone = schedule.add_schedule_milestone(request.user, measure, **form.cleaned_data)
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except schedule.ScheduleError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"已添加进度节点:{milestone.due_date:%Y-%m-%d} {milestone.description}")
-    return redirect("measure-ledger", measure.pk)
+from . import selectors
 
 
 @login_required
-@require_POST
-def remove_schedule_milestone(request, pk):
-    milestone = get_object_or_404(
-        Milestone.objects.filter(measure__in=access.visible_measures(request.user)).select_related("measure"), pk=pk
-    )
-    try:
-        schedule.remove_schedule_milestone(request.user, milestone)
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except schedule.ScheduleError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已删除进度节点")
-    return redirect("measure-ledger", milestone.measure_id)
+@require_GET
+def my_tasks(request):
+    """What the user's unit owes: this period's reports, overdue ones, returned ones, contributions."""
+    today = clock.today()
+    context = {
+        "nav": "tasks",
+        "today": today,
+        "is_unit_staff": access.is_unit_staff(request.user),
+        "tasks": selectors.unit_tasks(request.user, today),
+        "can_review": access.can_review(request.user),
+        "signoff_queue": ledger_selectors.signoff_queue(request.user),
+    }
+    return render(request, "ledger/my_tasks.html", context)
+
+
+@login_required
+@require_GET
+def review_queue(request):
+    """The office's queue: latest versions, by default those waiting for a decision."""
+    if not access.reads_everything(request.user):
+        raise PermissionDenied("审核队列仅供市营商办和督查人员使用")
+    today = clock.today()
+    filters = {key: request.GET.get(key, "") for key in ("section", "unit", "period")}
+    state = request.GET.get("state", ReportState.SUBMITTED)
+    queue = ledger_selectors.review_queue(request.user, state=state, **filters)
+    page = Paginator(queue, 25).get_page(request.GET.get("page"))
+    owed = selectors.timeliness(page.object_list, today)
+    for report in page.object_list:
+        report.owed = owed.get((report.measure_id, report.period_id))
+    context = {
+        "nav": "review",
+        "page_obj": page,
+        "reports": page.object_list,
+        "filters": filters,
+        "state": state,
+        "states": [(value, label) for value, label in ReportState.choices if value != ReportState.DRAFT],
+        "sections": Section.objects.filter(part="measures").order_by("document", "position"),
+        # Units that lead something: cheap (assignments), unlike scanning every report for its author.
+        "units": Unit.objects.filter(assignments__role="lead").distinct().order_by("name"),
+        "periods": opened_periods(today)[:36],
+        "can_review": access.can_review(request.user),
+        "review_form": ReviewForm(),
+    }
+    return render(request, "ledger/review_queue.html", context)

@@ -10,16 +10,16 @@ measures and reports there are.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 
-from deadlines.scan import end_of_day
+from deadlines import engine
 from ledger import access
 from ledger.models import ProgressReport, ReportingPeriod, ReportState
 from measures.models import Assignment, AssignmentRole, Measure, MeasureKind, PolicyDocument, Section
-from measures.selectors import measures_with_plan, plan_measures
+from measures.selectors import plan_measures
 from units.models import Unit
 
-from .xlsx import LedgerRow, PlanRow, chinese_date, write_ledger_xlsx, write_plan_rows_xlsx
+from .xlsx import NOT_REPORTED, LedgerRow, PlanRow, chinese_date, write_ledger_xlsx, write_plan_rows_xlsx
 
 __all__ = [
     "BadExportRequest",
@@ -86,22 +86,27 @@ def ledger_export(
         notes.append(f"章节:{chosen_section}")
     if unit:
         chosen_unit = _unit(unit)
-        # Like ledger.access: a unit leads a measure named on its 牵头单位 line or through a group.
-        led = Assignment.objects.filter(Q(unit=chosen_unit) | Q(group__members=chosen_unit), role=AssignmentRole.LEAD)
-        measures = measures.filter(pk__in=led.values("measure_id"))
+        measures = measures.filter(pk__in=Assignment.objects.leads_of(chosen_unit.pk).values("measure_id"))
         notes.append(f"牵头单位:{chosen_unit.name}")
     if chosen_period is None:
         notes.append("各举措取最近一期报送")
 
-    measures = list(measures_with_plan(measures.order_by("position")))
+    measures = list(engine.monitored_measures(measures).order_by("position"))
     latest = _latest_reports(user, [m.pk for m in measures], chosen_period, as_of)
+    owed = {(r.measure.pk, r.period.pk): r for r in engine.programme(measures, as_of).reports}
     label = chosen_period.label if chosen_period else LATEST_LABEL
+    rows = []
+    for measure in measures:
+        report = latest.get(measure.pk)
+        period_id = report.period_id if report else chosen_period.pk if chosen_period else None
+        owed_report = owed.get((measure.pk, period_id))
+        rows.append(_ledger_row(measure, report, owed_report, with_period=chosen_period is None, as_of=as_of))
     return LedgerExport(
         document=document,
         label=label,
         title=f"《{document.title}》落实情况台账({label})",
         as_of=as_of,
-        rows=[_ledger_row(m, latest.get(m.pk), with_period=chosen_period is None, as_of=as_of) for m in measures],
+        rows=rows,
         with_period=chosen_period is None,
         notes=notes,
     )
@@ -163,14 +168,13 @@ def _unit(value: str) -> Unit:
 def _latest_reports(
     user, measure_ids: list[int], period: ReportingPeriod | None, as_of: date
 ) -> dict[int, ProgressReport]:
-    """Per measure, the newest report version `user` may see (in `period`, or in any period) that
-    existed by the end of `as_of` — so an export for a past day shows what was known then: one query.
+    """Per measure, the newest report version `user` could see (in `period`, or in any period) at
+    the end of `as_of` — so an export for a past day shows what was known then: one query.
 
     Visibility comes before "newest": when the newest version is a draft the office may not see,
     the office gets the version before it, not nothing.
     """
-    scope = access.visible_reports(user).filter(measure_id__in=measure_ids, created_at__lt=end_of_day(as_of))
-    scope = scope.exclude(submitted_at__gte=end_of_day(as_of))  # sent only later: not yet the office's
+    scope = access.visible_reports(user, as_of=as_of).filter(measure_id__in=measure_ids)
     if period is not None:
         scope = scope.filter(period=period)
     newest = scope.filter(measure_id=OuterRef("measure_id")).order_by(
@@ -184,15 +188,11 @@ def _names(measure: Measure, role: str) -> str:
     return "、".join(a.written_name for a in measure.assignments.all() if a.role == role)
 
 
-def _state_label_as_of(report: ProgressReport, as_of: date) -> str:
-    """The workflow state the report had at the end of `as_of` (a later review is not yet known)."""
-    review = getattr(report, "review", None)
-    if review is not None and review.decided_at < end_of_day(as_of):
-        return review.get_decision_display()
-    return str(ReportState.SUBMITTED.label) if report.submitted_at else str(ReportState.DRAFT.label)
-
-
-def _ledger_row(measure: Measure, report: ProgressReport | None, *, with_period: bool, as_of: date) -> LedgerRow:
+def _ledger_row(
+    measure: Measure, report: ProgressReport | None, owed: engine.OwedReport | None, *, with_period: bool, as_of: date
+) -> LedgerRow:
+    """The measure's line: its report's text and a status naming the progress, the report's stage
+    and whether it came on time — all as of the export's day (deadlines.engine)."""
     plan = {
         "section": str(measure.section),
         "code": measure.code,
@@ -201,14 +201,16 @@ def _ledger_row(measure: Measure, report: ProgressReport | None, *, with_period:
         "responsible_units": _names(measure, AssignmentRole.RESPONSIBLE),
         "deadline": measure.deadline_text,
     }
+    timeliness = owed.state_label if owed else ""
     if report is None:
-        return LedgerRow(**plan)
+        return LedgerRow(**plan, status=timeliness or NOT_REPORTED)
+    stage = ReportState(report.stage_on(as_of)).label
     return LedgerRow(
         **plan,
         progress=report.progress,
         problems=report.problems,
         next_steps=report.next_steps,
-        status=f"{report.get_status_display()}({_state_label_as_of(report, as_of)})",
+        status="·".join(part for part in (f"{report.get_status_display()}({stage})", timeliness) if part),
         period=report.period.label if with_period else "",
     )
 

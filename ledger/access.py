@@ -7,9 +7,12 @@ downloads and exports all scope their querysets through here.
   leads, and contributions to measures it shares. Outsiders see nothing of the ledger.
 """
 
+from datetime import date
+
 from django.db.models import Q, QuerySet
 
 from accounts.roles import ADMINISTRATOR, OFFICE_REVIEWER, SUPERVISOR, UNIT_LEADER, UNIT_REPORTER, user_has_role
+from core.clock import end_of_day
 from measures.models import Assignment, AssignmentRole, Measure
 
 from .models import Contribution, Evidence, ProgressReport
@@ -37,44 +40,48 @@ def is_unit_leader(user) -> bool:
     return is_unit_staff(user) and user_has_role(user, UNIT_LEADER)
 
 
-def _unit_assignments(user) -> Q:
-    return Q(unit_id=user.unit_id) | Q(group__members=user.unit_id)
-
-
 def visible_measures(user) -> QuerySet[Measure]:
     if reads_everything(user):
         return Measure.objects.all()
     if not is_unit_staff(user):
         return Measure.objects.none()
-    measure_ids = Assignment.objects.filter(_unit_assignments(user)).values("measure_id")
+    measure_ids = Assignment.objects.naming(user.unit_id).values("measure_id")
     return Measure.objects.filter(pk__in=measure_ids)
 
 
 def led_measures(user) -> QuerySet[Measure]:
-    """Measures whose consolidated report this user's unit writes."""
+    """Measures whose consolidated report this user's unit writes (named or through a group)."""
     if not is_unit_staff(user):
         return Measure.objects.none()
-    ids = Assignment.objects.filter(unit_id=user.unit_id, role=AssignmentRole.LEAD).values("measure_id")
-    return Measure.objects.filter(pk__in=ids)
+    return Measure.objects.filter(pk__in=Assignment.objects.leads_of(user.unit_id).values("measure_id"))
 
 
 def shared_measures(user) -> QuerySet[Measure]:
     """Measures this user's unit contributes to: named as responsible, or in a responsible group."""
     if not is_unit_staff(user):
         return Measure.objects.none()
-    ids = Assignment.objects.filter(_unit_assignments(user), role=AssignmentRole.RESPONSIBLE).values("measure_id")
+    ids = Assignment.objects.naming(user.unit_id).filter(role=AssignmentRole.RESPONSIBLE).values("measure_id")
     return Measure.objects.filter(pk__in=ids).exclude(pk__in=led_measures(user).values("pk"))
 
 
-def visible_reports(user) -> QuerySet[ProgressReport]:
+def visible_reports(user, as_of: date | None = None) -> QuerySet[ProgressReport]:
+    """The report versions `user` may read — as they stood at the end of `as_of` when given:
+    what existed then, and for readers of everything only what had been sent by then."""
     reports = ProgressReport.objects.all()
+    sent = Q(submitted_at__isnull=False) | Q(signoff_requested_at__isnull=False)
+    submitted = Q(submitted_at__isnull=False)
+    if as_of is not None:
+        before = end_of_day(as_of)
+        reports = reports.filter(created_at__lt=before)
+        sent = Q(submitted_at__lt=before) | Q(signoff_requested_at__lt=before)
+        submitted = Q(submitted_at__lt=before)
     if reads_everything(user):
         # The office and supervisors see what units have sent, not their unsent drafts.
-        return reports.filter(Q(submitted_at__isnull=False) | Q(signoff_requested_at__isnull=False))
+        return reports.filter(sent)
     if not is_unit_staff(user):
         return reports.none()
     own = Q(unit_id=user.unit_id) | Q(measure__in=led_measures(user))
-    shared = Q(measure__in=shared_measures(user), submitted_at__isnull=False)
+    shared = Q(measure__in=shared_measures(user)) & submitted
     return reports.filter(own | shared)
 
 

@@ -3,7 +3,7 @@ read-only — history is changed by new versions through the workflow, never by 
 
 from django.contrib import admin
 
-from reform.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import Contribution, Evidence, ProgressReport, ReportingPeriod, ReportReview
 

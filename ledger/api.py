@@ -11,7 +11,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -21,8 +21,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 
+from core.api import FIELD_ERRORS, ErrorSerializer, api_exception
 from measures.models import Measure
-from units.api import FIELD_ERRORS, ErrorSerializer, UnitRefSerializer
+from units.api import UnitRefSerializer
 from units.models import Unit
 
 from . import access, services
@@ -44,12 +45,6 @@ class PreconditionRequired(APIException):
     status_code = 428
     default_detail = '修改或提交报告须带 If-Match 请求头,值为读取报告时返回的 ETag(如 "3"),以免覆盖他人的修改。'
     default_code = "precondition_required"
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "当前状态下不能执行此操作"
-    default_code = "conflict"
 
 
 def if_match_version(request) -> int:
@@ -251,15 +246,6 @@ class StrictBooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
-STATE_FILTERS = {
-    ReportState.DRAFT: Q(signoff_requested_at__isnull=True, submitted_at__isnull=True),
-    ReportState.AWAITING_SIGNOFF: Q(signoff_requested_at__isnull=False, submitted_at__isnull=True),
-    ReportState.SUBMITTED: Q(submitted_at__isnull=False, review__isnull=True),
-    ReportState.APPROVED: Q(review__decision=ReviewDecision.APPROVED),
-    ReportState.RETURNED: Q(review__decision=ReviewDecision.RETURNED),
-}
-
-
 class ReportFilter(filters.FilterSet):
     measure = filters.ModelChoiceFilter(queryset=Measure.objects.all(), label="举措 id")
     period = filters.ModelChoiceFilter(queryset=ReportingPeriod.objects.all(), label="填报周期 id")
@@ -272,7 +258,7 @@ class ReportFilter(filters.FilterSet):
         fields = ["measure", "period", "unit", "state", "latest_only"]
 
     def filter_state(self, queryset, name, value):
-        return queryset.filter(STATE_FILTERS[value])
+        return queryset.in_stage(value)
 
     def filter_latest(self, queryset, name, value):
         return queryset.filter(next_version__isnull=True) if value else queryset
@@ -326,11 +312,7 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def handle_exception(self, exc):
         if isinstance(exc, services.StaleEdit):
             return self.stale(str(exc), exc.current.pk)
-        if isinstance(exc, services.NotAllowed):
-            exc = PermissionDenied(str(exc))
-        elif isinstance(exc, services.LedgerError):
-            exc = Conflict(str(exc))
-        return super().handle_exception(exc)
+        return super().handle_exception(api_exception(exc))
 
     def represent(self, pk: int, status_code: int = status.HTTP_200_OK, headers: dict | None = None) -> Response:
         report = self.get_queryset().get(pk=pk)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from deadlines.models import MilestoneKind
+from measures.models import MilestoneKind
 
 from .models import ProgressStatus, ReviewDecision
 from .services import TargetValue
@@ -110,3 +110,12 @@ def report_initial(report) -> dict:
         initial[f"target_{actual.target_id}_as_of"] = actual.as_of
     initial["claimed_milestones"] = [claim.milestone_id for claim in report.claims.all()]
     return initial
+
+
+class ScheduleMilestoneForm(forms.Form):
+    due_date = forms.DateField(
+        label=_("节点日期"), widget=forms.DateInput({"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+    )
+    description = forms.CharField(
+        label=_("节点内容"), max_length=500, widget=forms.TextInput({"class": "form-control"})
+    )

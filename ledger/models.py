@@ -7,12 +7,15 @@ report. The code refuses changes to frozen rows (`ImmutableRecordError`) and, on
 PostgreSQL, so do triggers (migration 0002).
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import clock
 
 
 class ImmutableRecordError(Exception):
@@ -73,6 +76,8 @@ class FrozenWhenSubmitted(models.Model):
     def save(self, *args, **kwargs):
         if self.pk and self.is_frozen:
             raise ImmutableRecordError(f"{self._meta.verbose_name} {self.pk} 已提交,不能修改;请新建版本")
+        if self.pk:
+            self.updated_at = clock.now()
         super().save(*args, **kwargs)
         self._stored_submitted_at = self.submitted_at
 
@@ -98,8 +103,9 @@ class ReportContent(FrozenWhenSubmitted):
     problems = models.TextField(_("存在问题"), blank=True)
     next_steps = models.TextField(_("下步计划"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("保存时间"), auto_now=True)
+    # Stamped by core.clock, so history written as it happened (the demo ledger) keeps its times.
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now)
+    updated_at = models.DateTimeField(_("保存时间"), default=clock.now)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -111,6 +117,12 @@ class ReportContent(FrozenWhenSubmitted):
 
     class Meta:
         abstract = True
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def in_stage(self, stage: str):
+        """Versions whose current stage is `stage` (ProgressReport.stage_on, in SQL)."""
+        return self.filter(STAGE_FILTERS[stage])
 
 
 class ProgressReport(ReportContent):
@@ -147,6 +159,8 @@ class ProgressReport(ReportContent):
         verbose_name=_("提交人"),
     )
 
+    objects = ProgressReportQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("进展报告")
         verbose_name_plural = _("进展报告")
@@ -168,24 +182,45 @@ class ProgressReport(ReportContent):
 
     @property
     def state(self) -> str:
-        """Derived, never stored: storing it would mean editing a submitted row on review."""
-        review = getattr(self, "review", None)
-        if review is not None:
-            return review.decision
-        if self.submitted_at:
-            return ReportState.SUBMITTED
-        if self.signoff_requested_at:
-            return ReportState.AWAITING_SIGNOFF
-        return ReportState.DRAFT
+        """The workflow stage now. Derived, never stored: storing it would mean editing a
+        submitted row on review."""
+        return self.stage_on(None)
 
     @property
     def state_label(self) -> str:
         return str(ReportState(self.state).label)
 
+    def stage_on(self, day: date | None) -> str | None:
+        """The stage this version was in at the end of `day` (None: now); None if it did not
+        exist yet. The one rule for a report's stage: `ProgressReportQuerySet.in_stage` is
+        the same rule in SQL, for the current stage."""
+        before = clock.end_of_day(day) if day else None
+
+        def by_then(moment) -> bool:
+            return moment is not None and (before is None or moment < before)
+
+        review = getattr(self, "review", None)
+        if review is not None and by_then(review.decided_at):
+            return review.decision
+        if by_then(self.submitted_at):
+            return ReportState.SUBMITTED
+        if by_then(self.signoff_requested_at):
+            return ReportState.AWAITING_SIGNOFF
+        return ReportState.DRAFT if by_then(self.created_at) else None
+
 
 class ReviewDecision(models.TextChoices):
     APPROVED = ReportState.APPROVED.value, _("审核通过")
     RETURNED = ReportState.RETURNED.value, _("已退回")
+
+
+STAGE_FILTERS = {
+    ReportState.DRAFT: Q(signoff_requested_at__isnull=True, submitted_at__isnull=True),
+    ReportState.AWAITING_SIGNOFF: Q(signoff_requested_at__isnull=False, submitted_at__isnull=True),
+    ReportState.SUBMITTED: Q(submitted_at__isnull=False, review__isnull=True),
+    ReportState.APPROVED: Q(review__decision=ReviewDecision.APPROVED),
+    ReportState.RETURNED: Q(review__decision=ReviewDecision.RETURNED),
+}
 
 
 class ReportReview(models.Model):
@@ -195,7 +230,7 @@ class ReportReview(models.Model):
     decision = models.CharField(_("审核结果"), max_length=20, choices=ReviewDecision.choices)
     comment = models.TextField(_("审核意见"), blank=True)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("审核人"))
-    decided_at = models.DateTimeField(_("审核时间"), default=timezone.now)
+    decided_at = models.DateTimeField(_("审核时间"), default=clock.now)
     good_practice = models.BooleanField(_("列为典型经验"), default=False)
 
     class Meta:
@@ -263,6 +298,15 @@ class Contribution(ReportContent):
     def state_label(self) -> str:
         return "已报送" if self.submitted_at else "草稿"
 
+    def stage_on(self, day: date | None) -> str | None:
+        """Draft or submitted at the end of `day` (None: now); None if it did not exist yet."""
+        before = clock.end_of_day(day) if day else None
+        if self.submitted_at is not None and (before is None or self.submitted_at < before):
+            return ReportState.SUBMITTED
+        if before is None or self.created_at < before:
+            return ReportState.DRAFT
+        return None
+
 
 class ReportChild(models.Model):
     """A row that belongs to a report version and freezes with it."""
@@ -305,7 +349,7 @@ class MilestoneClaim(ReportChild):
     """A report's claim that a milestone is done; confirmed (销号) when the office approves the report."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="claims")
-    milestone = models.ForeignKey("deadlines.Milestone", on_delete=models.PROTECT, related_name="claims")
+    milestone = models.ForeignKey("measures.Milestone", on_delete=models.PROTECT, related_name="claims")
 
     class Meta:
         verbose_name = _("节点完成申报")
@@ -330,7 +374,7 @@ class Evidence(ReportChild):
     size = models.PositiveIntegerField(_("大小(字节)"))
     sha256 = models.CharField(_("校验和"), max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("上传人"))
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("佐证材料")

@@ -7,14 +7,16 @@ user started from; a save from a stale copy is refused (StaleEdit) and nothing i
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from measures.models import Measure
+from core import clock
+from core.errors import NotAllowed, ServiceError
+from measures.models import DATED_KINDS, Measure
 
 from . import access
 from .models import (
@@ -34,15 +36,7 @@ from .uploads import check_upload
 CONTENT_FIELDS = ("status", "progress", "problems", "next_steps")
 
 
-class LedgerError(Exception):
-    """A request the workflow refuses; the message is shown to the user as is."""
-
-
-class NotAllowed(LedgerError):
-    pass
-
-
-class StaleEdit(LedgerError):
+class StaleEdit(ServiceError):
     """Someone saved the draft since this user loaded it. `current` is what is stored now."""
 
     def __init__(self, current):
@@ -84,7 +78,7 @@ def open_report(user, measure: Measure, period: ReportingPeriod) -> ProgressRepo
     if latest.state in (ReportState.DRAFT, ReportState.AWAITING_SIGNOFF):
         return latest
     if latest.state == ReportState.SUBMITTED:
-        raise LedgerError("该期报告已提交,正在等待市营商办审核,审核后才能修改")
+        raise ServiceError("该期报告已提交,正在等待市营商办审核,审核后才能修改")
     return _new_version(latest, user)
 
 
@@ -122,12 +116,12 @@ def _new_version(previous: ProgressReport, user) -> ProgressReport:
 def _guarded_update(model, pk: int, lock_version: int, user, **values):
     """Write `values` only if the row is still an unsubmitted draft at `lock_version`."""
     updated = model.objects.filter(pk=pk, lock_version=lock_version, submitted_at__isnull=True).update(
-        lock_version=lock_version + 1, updated_at=timezone.now(), edited_by=user, **values
+        lock_version=lock_version + 1, updated_at=clock.now(), edited_by=user, **values
     )
     current = model.objects.get(pk=pk)
     if not updated:
         if current.submitted_at:
-            raise LedgerError("该记录已提交,不能再修改")
+            raise ServiceError("该记录已提交,不能再修改")
         raise StaleEdit(current)
     return current
 
@@ -145,7 +139,7 @@ def save_report_draft(
     when given, and stay as they are when None (a partial edit, as the API's PATCH allows)."""
     _check_editable(user, report)
     if report.signoff_requested_at and not access.is_unit_leader(user):
-        raise LedgerError("报告已提请负责人审签,审签前填报员不能修改")
+        raise ServiceError("报告已提请负责人审签,审签前填报员不能修改")
     report = _guarded_update(ProgressReport, report.pk, lock_version, user, **_content(content))
     _replace_children(report, target_values, claimed_milestone_ids)
     return report
@@ -158,14 +152,17 @@ def _content(content: dict) -> dict:
 def _replace_children(report, target_values, claimed_milestone_ids) -> None:
     if target_values is not None:
         if not {v.target_id for v in target_values} <= set(report.measure.targets.values_list("pk", flat=True)):
-            raise LedgerError("指标不属于本举措")
+            raise ServiceError("指标不属于本举措")
         report.actuals.all().delete()
         TargetActual.objects.bulk_create(
             TargetActual(report=report, target_id=v.target_id, value=v.value, as_of=v.as_of) for v in target_values
         )
     if claimed_milestone_ids is not None:
-        if not set(claimed_milestone_ids) <= set(report.measure.milestones.values_list("pk", flat=True)):
-            raise LedgerError("节点不属于本举措")
+        kinds = dict(report.measure.milestones.values_list("pk", "kind"))
+        if not set(claimed_milestone_ids) <= set(kinds):
+            raise ServiceError("节点不属于本举措")
+        if any(kinds[m] not in DATED_KINDS for m in claimed_milestone_ids):
+            raise ServiceError("长期推进、每年、按序时进度推进的节点没有截止日期,不能申报完成;请申报具体的限时节点")
         report.claims.all().delete()
         MilestoneClaim.objects.bulk_create(MilestoneClaim(report=report, milestone_id=m) for m in claimed_milestone_ids)
 
@@ -174,7 +171,7 @@ def _check_editable(user, report) -> None:
     if not access.can_write_report(user, report.measure):
         raise NotAllowed("只有牵头单位可以修改本举措的进展报告")
     if report.submitted_at:
-        raise LedgerError("该报告已提交,不能再修改;如需更正请新建版本")
+        raise ServiceError("该报告已提交,不能再修改;如需更正请新建版本")
 
 
 def _check_complete(report: ProgressReport) -> None:
@@ -184,23 +181,44 @@ def _check_complete(report: ProgressReport) -> None:
         if not getattr(report, field).strip()
     ]
     if missing:
-        raise LedgerError(f"请先填写{'、'.join(missing)}再提交")
+        raise ServiceError(f"请先填写{'、'.join(missing)}再提交")
     if report.claims.exists() and not report.evidence.exists():
-        raise LedgerError("申报节点完成须上传佐证材料")
-    if report.status == ProgressStatus.COMPLETED and not report.evidence.exists():
-        raise LedgerError("状态为“已完成”的报告须上传佐证材料")
+        raise ServiceError("申报节点完成须上传佐证材料")
+    if report.status == ProgressStatus.COMPLETED:
+        _check_completion(report)
+
+
+def _check_completion(report: ProgressReport) -> None:
+    """已完成 means the whole measure is done: it can end (no ongoing or yearly part), every dated
+    milestone is confirmed or claimed in this report, and there is evidence. Approval then
+    confirms the claims and the measure stops owing reports (deadlines.engine)."""
+    measure = report.measure
+    if not measure.can_complete:
+        raise ServiceError("本举措含长期推进或每年任务,不能报“已完成”;请报“按计划推进”")
+    if not report.evidence.exists():
+        raise ServiceError("状态为“已完成”的报告须上传佐证材料")
+    confirmed = set(
+        MilestoneClaim.objects.filter(
+            milestone__measure=measure, report__review__decision=ReviewDecision.APPROVED
+        ).values_list("milestone_id", flat=True)
+    )
+    claimed = set(report.claims.values_list("milestone_id", flat=True))
+    open_milestones = [m for m in measure.milestones.all() if m.kind in DATED_KINDS and m.pk not in confirmed | claimed]
+    if open_milestones:
+        names = "、".join(f"{m.due_date:%Y-%m-%d} {m.description[:20]}" for m in open_milestones)
+        raise ServiceError(f"报“已完成”须同时申报尚未销号的节点:{names}")
 
 
 @transaction.atomic
-def submit_report(user, report: ProgressReport, lock_version: int, now: datetime | None = None) -> ProgressReport:
+def submit_report(user, report: ProgressReport, lock_version: int) -> ProgressReport:
     """Send the draft to the office — or, when leaders must sign off and the user is not
-    one, to the unit leader first. `now` is for replaying history (demo data); else the clock."""
+    one, to the unit leader first."""
     _check_editable(user, report)
     _check_complete(report)
-    now = now or timezone.now()
+    now = clock.now()
     if settings.REQUIRE_LEADER_SIGNOFF and not access.is_unit_leader(user):
         if report.signoff_requested_at:
-            raise LedgerError("报告已提请负责人审签")
+            raise ServiceError("报告已提请负责人审签")
         return _guarded_update(ProgressReport, report.pk, lock_version, user, signoff_requested_at=now)
     signed_off = {"signed_off_by": user} if access.is_unit_leader(user) else {}
     return _guarded_update(
@@ -215,7 +233,6 @@ def review_report(
     decision: str,
     comment: str = "",
     good_practice: bool = False,
-    now: datetime | None = None,
 ) -> ReportReview:
     """The office approves or returns a submitted version, once. Approval confirms (销号)
     the milestones the report claims done."""
@@ -223,21 +240,21 @@ def review_report(
         raise NotAllowed("只有市营商办审核员可以审核报告")
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if not report.submitted_at:
-        raise LedgerError("报告尚未提交,不能审核")
+        raise ServiceError("报告尚未提交,不能审核")
     if ReportReview.objects.filter(report=report).exists():
-        raise LedgerError("该版本已审核过;如需更正,请由牵头单位提交新版本")
+        raise ServiceError("该版本已审核过;如需更正,请由牵头单位提交新版本")
     if decision not in ReviewDecision.values:
-        raise LedgerError("审核结果无效")
+        raise ServiceError("审核结果无效")
     comment = comment.strip()
     if decision == ReviewDecision.RETURNED and not comment:
-        raise LedgerError("退回时须填写审核意见,说明需要修改的地方")
+        raise ServiceError("退回时须填写审核意见,说明需要修改的地方")
     return ReportReview.objects.create(
         report=report,
         decision=decision,
         comment=comment,
         reviewer=reviewer,
         good_practice=good_practice,
-        decided_at=now or timezone.now(),
+        decided_at=clock.now(),
     )
 
 
@@ -301,7 +318,7 @@ def _check_contribution_editable(user, contribution: Contribution) -> None:
     if contribution.unit_id != user.unit_id or not access.can_contribute(user, contribution.measure):
         raise NotAllowed("只能修改本单位的报送")
     if contribution.submitted_at:
-        raise LedgerError("该报送已提交,不能再修改;如需更正请新建版本")
+        raise ServiceError("该报送已提交,不能再修改;如需更正请新建版本")
 
 
 @transaction.atomic
@@ -311,10 +328,8 @@ def save_contribution(user, contribution: Contribution, lock_version: int, conte
 
 
 @transaction.atomic
-def submit_contribution(
-    user, contribution: Contribution, lock_version: int, now: datetime | None = None
-) -> Contribution:
+def submit_contribution(user, contribution: Contribution, lock_version: int) -> Contribution:
     _check_contribution_editable(user, contribution)
     if not contribution.progress.strip():
-        raise LedgerError("请先填写工作进展再报送")
-    return _guarded_update(Contribution, contribution.pk, lock_version, user, submitted_at=now or timezone.now())
+        raise ServiceError("请先填写工作进展再报送")
+    return _guarded_update(Contribution, contribution.pk, lock_version, user, submitted_at=clock.now())

@@ -3,8 +3,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("tasks/", views.my_tasks, name="my-tasks"),
-    path("review/", views.review_queue, name="review-queue"),
     path("measures/<int:pk>/ledger/", views.measure_ledger, name="measure-ledger"),
     path("measures/<int:measure_id>/periods/<int:period_id>/report/", views.start_report, name="report-start"),
     path(
@@ -21,4 +19,6 @@ urlpatterns = [
     path("contributions/<int:pk>/evidence/", views.upload_contribution_evidence, name="contribution-evidence"),
     path("evidence/<int:pk>/", views.download_evidence, name="evidence-download"),
     path("evidence/<int:pk>/delete/", views.delete_evidence, name="evidence-delete"),
+    path("measures/<int:pk>/schedule/", views.add_schedule_milestone, name="schedule-add"),
+    path("milestones/<int:pk>/delete/", views.remove_schedule_milestone, name="schedule-remove"),
 ]

@@ -4,65 +4,32 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from deadlines.forms import ScheduleMilestoneForm
-from deadlines.models import MilestoneKind, MilestoneSource
-from measures.models import Section
-from units.models import Unit
+from core.errors import NotAllowed, ServiceError
+from measures.models import Milestone, MilestoneKind, MilestoneSource
 
-from . import access, selectors, services
-from .forms import ContentForm, EvidenceForm, ReportForm, ReviewForm, initial_from, report_initial
+from . import access, schedule, selectors, services
+from .forms import (
+    ContentForm,
+    EvidenceForm,
+    ReportForm,
+    ReviewForm,
+    ScheduleMilestoneForm,
+    initial_from,
+    report_initial,
+)
 from .models import ProgressReport, ReportingPeriod, ReportState
-from .periods import opened_periods
 from .uploads import UploadRejected
-
-
-def _today():
-    return timezone.localdate()
 
 
 def _visible_report(user, pk) -> ProgressReport:
     return get_object_or_404(
         access.visible_reports(user).select_related("measure__section", "period", "unit", "review"), pk=pk
-    )
-
-
-@login_required
-@require_GET
-def my_tasks(request):
-    """What the user's unit owes: this period's reports, overdue ones, returned ones, contributions."""
-    today = _today()
-    obligations = selectors.report_obligations(request.user, today)
-    context = {
-        "nav": "tasks",
-        "today": today,
-        "is_unit_staff": access.is_unit_staff(request.user),
-        "current": [
-            o for o in obligations if o.period.due_on >= today and not o.is_sent and o.state != ReportState.RETURNED
-        ],
-        "overdue": [o for o in obligations if o.overdue],
-        "returned": [o for o in obligations if o.state == ReportState.RETURNED],
-        "awaiting_review": [o for o in obligations if o.state == ReportState.SUBMITTED],
-        "contributions": selectors.contributions_owed(request.user, today),
-        "can_review": access.can_review(request.user),
-        "signoff_queue": _signoff_queue(request.user),
-    }
-    return render(request, "ledger/my_tasks.html", context)
-
-
-def _signoff_queue(user):
-    if not access.is_unit_leader(user):
-        return []
-    return list(
-        access.visible_reports(user)
-        .filter(unit_id=user.unit_id, signoff_requested_at__isnull=False, submitted_at__isnull=True)
-        .select_related("measure", "period", "author")
     )
 
 
@@ -73,9 +40,9 @@ def start_report(request, measure_id, period_id):
     period = get_object_or_404(ReportingPeriod, pk=period_id)
     try:
         report = services.open_report(request.user, measure, period)
-    except services.NotAllowed as exc:
+    except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
-    except services.LedgerError as exc:
+    except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("my-tasks")
     return redirect("report-edit", report.pk)
@@ -111,7 +78,7 @@ def edit_report(request, pk):
             conflict = exc.current
             form = _keep_text_with_new_version(form, conflict)
             messages.error(request, str(exc))
-        except services.LedgerError as exc:
+        except ServiceError as exc:
             report.refresh_from_db()
             form = _keep_text_with_new_version(form, report)
             messages.error(request, str(exc))
@@ -160,9 +127,9 @@ def autosave_report(request, pk):
             form.target_values(),
             form.cleaned_data["claimed_milestones"],
         )
-    except services.NotAllowed as exc:
+    except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
-    except services.LedgerError as exc:
+    except ServiceError as exc:
         return render(request, "ledger/_autosave.html", {"error": str(exc), "report": report}, status=409)
     return render(request, "ledger/_autosave.html", {"report": report, "saved_at": timezone.localtime()})
 
@@ -186,9 +153,9 @@ def _upload(request, owner, back_url):
         return redirect(back_url)
     try:
         evidence = services.attach_evidence(request.user, owner, form.cleaned_data["file"])
-    except services.NotAllowed as exc:
+    except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
-    except (services.LedgerError, UploadRejected) as exc:
+    except (ServiceError, UploadRejected) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"已上传“{evidence.original_name}”")
@@ -209,9 +176,9 @@ def delete_evidence(request, pk):
     owner = evidence.report or evidence.contribution
     try:
         services.remove_evidence(request.user, evidence)
-    except services.NotAllowed as exc:
+    except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
-    except services.LedgerError as exc:
+    except ServiceError as exc:
         messages.error(request, str(exc))
     back = "report-edit" if isinstance(owner, ProgressReport) else "contribution-edit"
     return redirect(back, owner.pk)
@@ -273,37 +240,11 @@ def review(request, pk):
         return redirect(back)
     try:
         decision = services.review_report(request.user, report, **form.cleaned_data)
-    except services.LedgerError as exc:
+    except ServiceError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{report.measure.code} · {report.period}:{decision.get_decision_display()}")
     return redirect(back)
-
-
-@login_required
-@require_GET
-def review_queue(request):
-    """The office's queue: latest versions, by default those waiting for a decision."""
-    if not access.reads_everything(request.user):
-        raise PermissionDenied("审核队列仅供市营商办和督查人员使用")
-    filters = {key: request.GET.get(key, "") for key in ("section", "unit", "period")}
-    state = request.GET.get("state", ReportState.SUBMITTED)
-    page = Paginator(selectors.review_queue(request.user, state=state, **filters), 25).get_page(request.GET.get("page"))
-    context = {
-        "nav": "review",
-        "page_obj": page,
-        "reports": page.object_list,
-        "filters": filters,
-        "state": state,
-        "states": [(value, label) for value, label in ReportState.choices if value != ReportState.DRAFT],
-        "sections": Section.objects.filter(part="measures").order_by("document", "position"),
-        # Units that lead something: cheap (assignments), unlike scanning every report for its author.
-        "units": Unit.objects.filter(assignments__role="lead").distinct().order_by("name"),
-        "periods": opened_periods(_today())[:36],
-        "can_review": access.can_review(request.user),
-        "review_form": ReviewForm(),
-    }
-    return render(request, "ledger/review_queue.html", context)
 
 
 @login_required
@@ -352,7 +293,7 @@ def start_contribution(request, measure_id, period_id):
     period = get_object_or_404(ReportingPeriod, pk=period_id)
     try:
         contribution = services.open_contribution(request.user, measure, period)
-    except services.NotAllowed as exc:
+    except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
     return redirect("contribution-edit", contribution.pk)
 
@@ -381,7 +322,7 @@ def edit_contribution(request, pk):
             conflict = exc.current
             form = _keep_text_with_new_version(form, conflict)
             messages.error(request, str(exc))
-        except services.LedgerError as exc:
+        except ServiceError as exc:
             messages.error(request, str(exc))
     context = {
         "nav": "tasks",
@@ -399,3 +340,41 @@ def edit_contribution(request, pk):
 def upload_contribution_evidence(request, pk):
     contribution = get_object_or_404(access.visible_contributions(request.user), pk=pk)
     return _upload(request, contribution, reverse("contribution-edit", args=[contribution.pk]))
+
+
+@login_required
+@require_POST
+def add_schedule_milestone(request, pk):
+    measure = get_object_or_404(access.visible_measures(request.user).select_related("document"), pk=pk)
+    if not access.can_write_report(request.user, measure):
+        raise PermissionDenied("只有牵头单位可以安排本举措的进度")
+    form = ScheduleMilestoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, ";".join(f"{form[f].label}:{e}" for f, errors in form.errors.items() for e in errors))
+        return redirect("measure-ledger", measure.pk)
+    try:
+        milestone = schedule.add_schedule_milestone(request.user, measure, **form.cleaned_data)
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except schedule.ScheduleError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已添加进度节点:{milestone.due_date:%Y-%m-%d} {milestone.description}")
+    return redirect("measure-ledger", measure.pk)
+
+
+@login_required
+@require_POST
+def remove_schedule_milestone(request, pk):
+    milestone = get_object_or_404(
+        Milestone.objects.filter(measure__in=access.visible_measures(request.user)).select_related("measure"), pk=pk
+    )
+    try:
+        schedule.remove_schedule_milestone(request.user, milestone)
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except schedule.ScheduleError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已删除进度节点")
+    return redirect("measure-ledger", milestone.measure_id)

@@ -7,11 +7,21 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from deadlines.models import Milestone
-from units.api import GroupRefSerializer, UnitRefSerializer, read_only_schema
+from core.api import read_only_schema
+from units.api import GroupRefSerializer, UnitRefSerializer
 from units.models import Unit
 
-from .models import Assignment, AssignmentRole, Measure, MeasureFlag, MeasureKind, PolicyDocument, Section, Target
+from .models import (
+    Assignment,
+    AssignmentRole,
+    Measure,
+    MeasureFlag,
+    MeasureKind,
+    Milestone,
+    PolicyDocument,
+    Section,
+    Target,
+)
 from .selectors import measures_with_plan
 
 

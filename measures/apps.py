@@ -10,5 +10,12 @@ class MeasuresConfig(AppConfig):
 
         from . import models
 
-        for model in (models.PolicyDocument, models.Section, models.Measure, models.Assignment, models.Target):
+        for model in (
+            models.PolicyDocument,
+            models.Section,
+            models.Measure,
+            models.Assignment,
+            models.Target,
+            models.Milestone,
+        ):
             auditlog.register(model, exclude_fields=["full_text"] if model is models.PolicyDocument else None)

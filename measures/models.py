@@ -140,6 +140,21 @@ class Measure(models.Model):
     def responsible_assignments(self):
         return [a for a in self.assignments.all() if a.role == AssignmentRole.RESPONSIBLE]
 
+    def lead_units(self) -> list:
+        """Every unit that leads this measure: named on the 牵头单位 line, or a member of a group
+        named there. Uses prefetched assignments (with group members when groups lead)."""
+        units = {}
+        for assignment in self.lead_assignments():
+            members = [assignment.unit] if assignment.unit_id else assignment.group.members.all()
+            units.update((unit.pk, unit) for unit in members)
+        return sorted(units.values(), key=lambda unit: unit.name)
+
+    @property
+    def can_complete(self) -> bool:
+        """Whether the measure can end (and so be reported 已完成): no ongoing or yearly part.
+        Uses prefetched milestones."""
+        return not any(m.kind in ENDLESS_KINDS for m in self.milestones.all())
+
     @property
     def flags(self) -> list[str]:
         """All irregularities, in MeasureFlag order. Uses prefetched assignments."""
@@ -160,6 +175,16 @@ class Measure(models.Model):
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", _("牵头单位")
     RESPONSIBLE = "responsible", _("责任单位")
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def naming(self, unit_id: int):
+        """Assignments that name the unit, directly or through a group it belongs to."""
+        return self.filter(Q(unit_id=unit_id) | Q(group__members=unit_id))
+
+    def leads_of(self, unit_id: int):
+        """The one rule for "this unit leads that measure" (Measure.lead_units in Python)."""
+        return self.naming(unit_id).filter(role=AssignmentRole.LEAD)
 
 
 class Assignment(models.Model):
@@ -189,6 +214,8 @@ class Assignment(models.Model):
     )
     written_name = models.CharField(_("原文写法"), max_length=100)
     position = models.PositiveIntegerField(_("原文顺序"))
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("分工")
@@ -271,3 +298,68 @@ class Target(models.Model):
     @property
     def value_display(self) -> str:
         return format(Decimal(self.value).normalize(), "f")
+
+
+class MilestoneKind(models.TextChoices):
+    DATED = "dated", _("限时完成")
+    PHASE = "phase", _("阶段性成果")
+    ONGOING = "ongoing", _("长期推进")
+    PER_SCHEDULE = "per_schedule", _("按序时进度推进")
+    YEARLY = "yearly", _("每年")
+
+
+class MilestoneSource(models.TextChoices):
+    DEADLINE_LINE = "deadline_line", _("完成时限")
+    BODY = "body", _("正文")
+    # Set by the lead unit of a 按序时进度推进 measure; imports leave these alone.
+    SCHEDULE = "schedule", _("牵头单位进度安排")
+
+
+# Kinds with a due date: the ones that can be claimed done, go overdue and end a measure.
+DATED_KINDS = (MilestoneKind.DATED, MilestoneKind.PHASE)
+# Kinds that never end: a measure with one of these cannot be reported 已完成.
+ENDLESS_KINDS = (MilestoneKind.ONGOING, MilestoneKind.YEARLY)
+
+# Milestones the lead unit schedules are numbered from here, clear of those read from the text.
+SCHEDULE_POSITION_START = 1000
+
+
+class Milestone(models.Model):
+    """A point by which something in a measure must be done, read from its date words.
+
+    Ongoing, per-schedule and yearly milestones have no single due date; they are
+    judged by reporting obligations or by the schedule the lead unit sets.
+    """
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("举措"))
+    position = models.PositiveSmallIntegerField(_("文中顺序"))
+    kind = models.CharField(_("类型"), max_length=20, choices=MilestoneKind.choices)
+    due_date = models.DateField(_("截止日期"), null=True, blank=True, db_index=True)
+    description = models.TextField(_("内容"))
+    source = models.CharField(_("出处"), max_length=20, choices=MilestoneSource.choices)
+    source_text = models.TextField(_("原文"))
+
+    class Meta:
+        db_table = "deadlines_milestone"  # where it was created; the plan owns it now
+        verbose_name = _("节点")
+        verbose_name_plural = _("节点")
+        ordering = ["measure", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "position"],
+                name="unique_milestone_position",
+                violation_error_message=_("本举措中该顺序的节点已存在"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["dated", "phase"], due_date__isnull=False)
+                | models.Q(kind__in=["ongoing", "per_schedule", "yearly"], due_date__isnull=True),
+                name="milestone_due_date_matches_kind",
+                violation_error_message=_(
+                    "限时完成和阶段性成果须有截止日期;长期推进、按序时进度推进和每年不能有截止日期"
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        due = self.due_date.isoformat() if self.due_date else self.get_kind_display()
+        return f"{self.measure.code} {due} {self.description[:30]}"

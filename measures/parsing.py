@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from deadlines.dates import WHOLE_MEASURE, DeadlineClause, normalize, parse_body_dates, parse_deadline_text
-from deadlines.models import MilestoneKind, MilestoneSource
-from measures.models import AssignmentRole, MeasureFlag, MeasureKind, PartKind
+from measures.models import AssignmentRole, MeasureFlag, MeasureKind, MilestoneKind, MilestoneSource, PartKind
 from measures.targets import find_targets
+
+from .dates import WHOLE_MEASURE, DeadlineClause, normalize, parse_body_dates, parse_deadline_text
 
 FIELD_LABELS = {"牵头单位": "lead", "责任单位": "responsible", "完成时限": "deadline"}
 _FIELD = re.compile(r"(牵头单位|责任单位|完成时限)\s*[:：]")

@@ -2,10 +2,9 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from deadlines.models import Milestone
 from units.models import Unit
 
-from .models import Assignment, Measure, PolicyDocument, Target
+from .models import Assignment, Measure, Milestone, PolicyDocument, Target
 
 
 def assignments_prefetch(with_group_members: bool = False) -> Prefetch:

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
-from deadlines.models import MilestoneSource
 from units.models import Unit
 from units.services import UnitDirectory
 
-from .models import Assignment, Measure, PolicyDocument, Section
+from .models import Assignment, Measure, MilestoneSource, PolicyDocument, Section
 from .parsing import ParsedDocument, ParsedMeasure
 
 # Rows whose place changes are moved here first, clear of every real position.

@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from deadlines.dates import find_date_phrases, normalize, split_sentences
 from measures.models import Comparator, Recurrence
+
+from .dates import find_date_phrases, normalize, split_sentences
 
 _QUANTITY = re.compile(r"(?P<value>\d+(?:\.\d+)?)(?P<unit>个工作日|工作日|%|个|期|人|天|家|项|次)")
 _CLAUSE_BREAK = re.compile(r"[,;:()、]")

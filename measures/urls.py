@@ -6,4 +6,6 @@ urlpatterns = [
     path("plan/", views.PlanView.as_view(), name="plan"),
     path("documents/<int:pk>/plan/", views.PlanView.as_view(), name="document-plan"),
     path("measures/<int:pk>/", views.MeasureDetailView.as_view(), name="measure-detail"),
+    path("units/", views.UnitListView.as_view(), name="unit-list"),
+    path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit-detail"),
 ]

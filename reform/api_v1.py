@@ -7,9 +7,10 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+from core.api import FIELD_ERRORS
 from ledger.api import ReportViewSet
 from measures.api import DocumentViewSet, MeasureViewSet, SectionViewSet
-from units.api import FIELD_ERRORS, GroupViewSet, UnitViewSet
+from units.api import GroupViewSet, UnitViewSet
 
 
 class TokenView(ObtainAuthToken):

@@ -55,13 +55,16 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "django_htmx",
-    "accounts",
+    # The project's apps, bottom layer first (make lint enforces the order).
+    "core",
     "units",
+    "accounts",
     "measures",
-    "deadlines",
     "ledger",
+    "deadlines",
     "exports",
     "dashboards",
+    "demo",
     "reform",
 ]
 

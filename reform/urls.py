@@ -15,8 +15,7 @@ urlpatterns = [
     path("api/", include("reform.api_urls")),
     path("", include("measures.urls")),
     path("", include("ledger.urls")),
-    path("", include("exports.urls")),
     path("", include("deadlines.urls")),
+    path("", include("exports.urls")),
     path("dashboard/", include("dashboards.urls")),
-    path("units/", include("units.urls")),
 ]

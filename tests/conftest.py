@@ -1,25 +1,42 @@
-"""Shared fixtures: the seed plan and the named actors of the ledger.
+"""The test world: the unit directory, the seed plan and the named actors, built once per session.
 
-Actors:
+Most tests run inside a transaction that is rolled back, so each starts from this world and
+none pays for building it. Tests that commit (browser, integration, migrations) run last and
+flush the database afterwards; the fixtures below rebuild whatever is missing.
+
+Actors (one per role, each a user of the seed's units):
 - lead_reporter / lead_leader: 市工商局, which leads measure 2;
 - co_reporter: 市教育局, responsible (co-unit) on measures 12 and 14, leads nothing;
 - office_reviewer: 市营商办; supervisor: 市委督查室; administrator: staff, admin role;
-- outsider: a unit named on no measure at all.
+- outsider: 市档案局, a unit named on no measure at all.
+Their password is PASSWORD; the session uses a fast hasher, as healthchecks' tests do.
 """
 
 import json
+import os
 from functools import cache
 from pathlib import Path
 
 import pytest
 
 from accounts.roles import ADMINISTRATOR, OFFICE_REVIEWER, SUPERVISOR, UNIT_LEADER, UNIT_REPORTER
-from accounts.services import ensure_role_groups
-from measures.parsing import parse_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PATH = ROOT / "fixtures" / "source" / "dalian-2018-business-environment.txt"
 DIRECTORY_PATH = ROOT / "fixtures" / "units.json"
+PASSWORD = "x-Passw0rd-x"
+OUTSIDER_UNIT = "市档案局"
+
+# username → (role, unit, extra fields)
+ACTORS = {
+    "lead_reporter": (UNIT_REPORTER, "市工商局", {}),
+    "lead_leader": (UNIT_LEADER, "市工商局", {}),
+    "co_reporter": (UNIT_REPORTER, "市教育局", {}),
+    "office_reviewer": (OFFICE_REVIEWER, "市营商办", {}),
+    "supervisor": (SUPERVISOR, "市委督查室", {}),
+    "administrator": (ADMINISTRATOR, "市营商办", {"is_staff": True}),
+    "outsider": (UNIT_REPORTER, OUTSIDER_UNIT, {}),
+}
 
 
 @cache
@@ -27,91 +44,118 @@ def seed_text() -> str:
     return SEED_PATH.read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def directory(db):
+def _ensure_directory() -> None:
+    from units.models import Unit, UnitKind
     from units.services import load_directory
 
-    load_directory(json.loads(DIRECTORY_PATH.read_text(encoding="utf-8")))
+    if not Unit.objects.filter(name="市营商办").exists():
+        load_directory(json.loads(DIRECTORY_PATH.read_text(encoding="utf-8")))
+    Unit.objects.get_or_create(name=OUTSIDER_UNIT, defaults={"kind": UnitKind.GOVERNMENT})
 
 
-class _Rollback(Exception):
-    pass
+def _ensure_plan():
+    from measures.models import PolicyDocument
+    from measures.parsing import parse_document
+    from measures.services import import_document
+
+    _ensure_directory()
+    parsed = parse_document(seed_text())
+    document = PolicyDocument.objects.filter(title=parsed.title, published_on=parsed.published_on).first()
+    return document or import_document(parsed).document
+
+
+def _ensure_actor(username: str):
+    from accounts.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        role, unit_name, extra = ACTORS[username]
+        _ensure_directory()
+        user = make_user(username, role, unit_name, **extra)
+    return user
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock():
+        _ensure_plan()
+        for username in ACTORS:
+            _ensure_actor(username)
 
 
 @pytest.fixture(scope="session")
 def seed_export(django_db_setup, django_db_blocker):
-    """The seed plan as export_plan prints it, computed once in a rolled-back transaction."""
-    from django.db import transaction
-
+    """The seed plan as export_plan prints it, computed once from the session's world."""
     from measures.export import plan_as_dict
-    from measures.services import import_document
-    from units.services import load_directory
 
-    result = {}
     with django_db_blocker.unblock():
-        try:
-            with transaction.atomic():
-                load_directory(json.loads(DIRECTORY_PATH.read_text(encoding="utf-8")))
-                result = plan_as_dict(import_document(parse_document(seed_text())).document)
-                raise _Rollback
-        except _Rollback:
-            pass
-    return result
+        return plan_as_dict(_ensure_plan())
 
 
-@pytest.fixture
-def plan(directory):
-    """The seed document imported, as `make run` does. Returns the PolicyDocument."""
-    from measures.services import import_document
-
-    return import_document(parse_document(seed_text())).document
-
-
-def _make_user(django_user_model, username, role, unit_name, **extra):
+def make_user(username: str, role, unit_name: str, **extra):
+    """A user of `unit_name` with `role` and the actors' password, for tests that need more actors."""
+    from accounts.models import User
+    from accounts.services import ensure_role_groups
     from units.models import Unit
 
-    unit = Unit.objects.get(name=unit_name) if unit_name else None
-    user = django_user_model.objects.create_user(username=username, password="x-Passw0rd-x", unit=unit, **extra)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, unit=Unit.objects.get(name=unit_name), **extra
+    )
     user.groups.add(ensure_role_groups()[role.code])
     return user
 
 
 @pytest.fixture
-def lead_reporter(plan, django_user_model):
-    return _make_user(django_user_model, "lead_reporter", UNIT_REPORTER, "市工商局")
+def directory(db):
+    _ensure_directory()
 
 
 @pytest.fixture
-def lead_leader(plan, django_user_model):
-    return _make_user(django_user_model, "lead_leader", UNIT_LEADER, "市工商局")
+def plan(db):
+    """The seed document imported, as `make run` does. Returns the PolicyDocument."""
+    return _ensure_plan()
 
 
 @pytest.fixture
-def co_reporter(plan, django_user_model):
-    return _make_user(django_user_model, "co_reporter", UNIT_REPORTER, "市教育局")
+def empty_world(db):
+    """The unit directory without a plan or users — for tests of importing and of creating
+    accounts. Rolled back after the test, like everything else."""
+    from accounts.models import User
+    from measures.models import Measure, PolicyDocument
+
+    Measure.objects.all().delete()
+    PolicyDocument.objects.all().delete()
+    User.objects.all().delete()
 
 
 @pytest.fixture
-def office_reviewer(plan, django_user_model):
-    return _make_user(django_user_model, "office_reviewer", OFFICE_REVIEWER, "市营商办")
+def no_directory(empty_world):
+    """A database as `migrate` leaves it: not even the unit directory."""
+    from units.models import Unit, UnitGroup
+
+    UnitGroup.objects.all().delete()
+    Unit.objects.all().delete()
 
 
-@pytest.fixture
-def supervisor(plan, django_user_model):
-    return _make_user(django_user_model, "supervisor", SUPERVISOR, "市委督查室")
+def _actor(username):
+    @pytest.fixture
+    def fixture(plan):
+        return _ensure_actor(username)
+
+    fixture.__doc__ = f"The {username} actor (see the module docstring)."
+    return fixture
 
 
-@pytest.fixture
-def administrator(plan, django_user_model):
-    return _make_user(django_user_model, "administrator", ADMINISTRATOR, "市营商办", is_staff=True)
-
-
-@pytest.fixture
-def outsider(plan, django_user_model):
-    from units.models import Unit, UnitKind
-
-    Unit.objects.create(name="市档案局", kind=UnitKind.GOVERNMENT)
-    return _make_user(django_user_model, "outsider", UNIT_REPORTER, "市档案局")
+lead_reporter = _actor("lead_reporter")
+lead_leader = _actor("lead_leader")
+co_reporter = _actor("co_reporter")
+office_reviewer = _actor("office_reviewer")
+supervisor = _actor("supervisor")
+administrator = _actor("administrator")
+outsider = _actor("outsider")
 
 
 @pytest.fixture
@@ -122,8 +166,6 @@ def measure(plan):
 
 def pytest_sessionstart(session):
     """With REQUIRE_SERVICES=1 (CI), a missing PostgreSQL, Redis or Chromium fails the run."""
-    import os
-
     if os.environ.get("REQUIRE_SERVICES") != "1":
         return
     from django.conf import settings
@@ -144,8 +186,6 @@ def pytest_sessionstart(session):
 
 
 def chromium_path() -> str:
-    import os
-
     return os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 

@@ -1,38 +1,12 @@
-"""Read-only API for units and unit groups, and the error responses every v1 endpoint documents."""
+"""Read-only API for units and unit groups."""
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.filters import SearchFilter
 
+from core.api import read_only_schema
+
 from .models import Unit, UnitGroup
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="错误说明")
-
-
-FIELD_ERRORS = {
-    "type": "object",
-    "description": "以参数名为键的错误信息列表",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-}
-
-
-def read_only_schema(serializer, detail_serializer=None, filtered=False):
-    """Document list and retrieve with the errors a client can meet.
-
-    Anonymous requests get 403, not 401: SessionAuthentication comes first in the
-    settings and sends no WWW-Authenticate header, so DRF answers 403.
-    """
-    denied = {403: OpenApiResponse(ErrorSerializer, "未登录、凭据无效或无权访问")}
-    bad_filter = {400: OpenApiResponse(FIELD_ERRORS, "筛选参数无效")} if filtered else {}
-    return extend_schema_view(
-        list=extend_schema(responses={200: serializer, **bad_filter, **denied}),
-        retrieve=extend_schema(
-            responses={200: detail_serializer or serializer, **denied, 404: OpenApiResponse(ErrorSerializer, "不存在")}
-        ),
-    )
 
 
 class UnitRefSerializer(serializers.ModelSerializer):

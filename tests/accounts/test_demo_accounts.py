@@ -15,7 +15,7 @@ def run():
     return out.getvalue()
 
 
-def test_demo_accounts_cover_every_role_and_print_working_passwords_once(directory, django_user_model, rf):
+def test_demo_accounts_cover_every_role_and_print_working_passwords_once(empty_world, django_user_model, rf):
     output = run()
     assert {account.role for account in DEMO_ACCOUNTS} == set(ALL_ROLES)
     for account in DEMO_ACCOUNTS:
@@ -29,13 +29,13 @@ def test_demo_accounts_cover_every_role_and_print_working_passwords_once(directo
     assert django_user_model.objects.count() == len(DEMO_ACCOUNTS)
 
 
-def test_only_the_administrator_reaches_the_admin_site(directory, django_user_model):
+def test_only_the_administrator_reaches_the_admin_site(empty_world, django_user_model):
     run()
     staff = set(django_user_model.objects.filter(is_staff=True).values_list("username", flat=True))
     assert staff == {"admin"}
 
 
-def test_demo_accounts_need_the_unit_directory(db):
+def test_demo_accounts_need_the_unit_directory(no_directory):
     import pytest
     from django.core.management import CommandError
 

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.urls import reverse
 from pytest_django.asserts import assertRedirects
 
-from deadlines.models import Milestone, MilestoneKind, MilestoneSource
+from measures.models import Milestone, MilestoneKind, MilestoneSource
 from measures.models import Assignment, AssignmentRole, Measure, MeasureKind
 from units.models import Unit, UnitAlias, UnitContact, UnitGroup
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from deadlines.models import Milestone
+from measures.models import Milestone
 from measures.models import Assignment, Measure, MeasureKind, PolicyDocument, Section, Target
 from units.models import Unit
 

@@ -11,9 +11,11 @@ from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core import clock
 from dashboards.map import battle_map, report_cells, timeline_span
-from dashboards.state import programme_state
-from deadlines.models import Milestone, MilestoneKind, ReportObligation
+from dashboards.state import board
+from deadlines.models import ReportObligation
+from measures.models import Milestone, MilestoneKind
 from deadlines.scan import scan_deadlines
 from ledger import services
 from ledger.periods import open_periods
@@ -41,17 +43,20 @@ def january_done(first_quarter, lead_reporter, office_reviewer, measure):
     """市工商局 reports January for measure 2 on 3 February, claiming the 2018-12-31 milestone;
     the office approves on 10 February."""
     milestone = measure.milestones.get(due_date=date(2018, 12, 31))
-    report = services.open_report(lead_reporter, measure, first_quarter[0])
-    report = services.save_report_draft(
-        lead_reporter,
-        report,
-        report.lock_version,
-        {"status": "on_track", "progress": "已精简企业开办环节。", "next_steps": "继续压缩。"},
-        claimed_milestone_ids=[milestone.pk],
-    )
-    services.attach_evidence(lead_reporter, report, SimpleUploadedFile("a.pdf", b"%PDF-1.4 a"))
-    report = services.submit_report(lead_reporter, report, report.lock_version, now=at("2019-02-03"))
-    services.review_report(office_reviewer, report, "approved", now=at("2019-02-10"))
+    with clock.replaying(at("2019-02-02")):
+        report = services.open_report(lead_reporter, measure, first_quarter[0])
+        report = services.save_report_draft(
+            lead_reporter,
+            report,
+            report.lock_version,
+            {"status": "on_track", "progress": "已精简企业开办环节。", "next_steps": "继续压缩。"},
+            claimed_milestone_ids=[milestone.pk],
+        )
+        services.attach_evidence(lead_reporter, report, SimpleUploadedFile("a.pdf", b"%PDF-1.4 a"))
+    with clock.replaying(at("2019-02-03")):
+        report = services.submit_report(lead_reporter, report, report.lock_version)
+    with clock.replaying(at("2019-02-10")):
+        services.review_report(office_reviewer, report, "approved")
     return milestone
 
 
@@ -69,33 +74,33 @@ def map_json(response) -> dict:
 
 
 def test_every_measure_is_a_row_in_document_order_linking_to_its_ledger(plan, measure):
-    data = battle_map(programme_state(plan, AS_OF), today=AS_OF)
+    data = battle_map(board(plan, AS_OF), today=AS_OF)
     assert [row["code"] for row in data["rows"]] == [str(n) for n in range(1, 25)]
     assert row_for(data, "2")["url"] == reverse("measure-ledger", args=[measure.pk])
     assert row_for(data, "2")["title"] == "压缩企业开办时间"
 
 
 def test_timeline_runs_from_publication_to_the_last_due_date_in_whole_months(plan):
-    data = battle_map(programme_state(plan, AS_OF), today=AS_OF)
+    data = battle_map(board(plan, AS_OF), today=AS_OF)
     assert plan.published_on == date(2018, 12, 5)
     assert (data["start"], data["end"]) == ("2018-12-01", "2021-02-01")  # last due 2020-12-31, a month to spare
     assert data["as_of"] == "2019-03-20"
 
 
 def test_timeline_stretches_to_an_as_of_day_after_the_plan(plan):
-    data = battle_map(programme_state(plan, date(2022, 6, 15)), today=date(2022, 6, 15))
+    data = battle_map(board(plan, date(2022, 6, 15)), today=date(2022, 6, 15))
     assert data["start"] == "2018-12-01"
     assert data["end"] == "2022-08-01"
     assert data["as_of_label"] == "今日"
 
 
 def test_the_as_of_line_is_labelled_with_its_date_when_replaying_the_past(plan):
-    data = battle_map(programme_state(plan, AS_OF), today=date(2026, 1, 1))
+    data = battle_map(board(plan, AS_OF), today=date(2026, 1, 1))
     assert data["as_of_label"] == "截至 2019-03-20"
 
 
 def test_milestones_are_coloured_by_their_light_on_the_as_of_day(plan):
-    milestones = row_for(battle_map(programme_state(plan, AS_OF), today=AS_OF), "2")["milestones"]
+    milestones = row_for(battle_map(board(plan, AS_OF), today=AS_OF), "2")["milestones"]
     assert [(m["due"], m["light"], m["state"]) for m in milestones] == [
         ("2018-12-31", "red", "超期"),
         ("2019-06-30", "green", "正常推进"),
@@ -105,19 +110,20 @@ def test_milestones_are_coloured_by_their_light_on_the_as_of_day(plan):
     assert milestones[0]["description"].startswith("在全市范围内将一般性企业开办的必备环节精简至3个")
 
 
-def test_a_confirmed_milestone_turns_grey_with_its_completion_day(plan, january_done):
-    milestone = row_for(battle_map(programme_state(plan, AS_OF), today=AS_OF), "2")["milestones"][0]
-    assert (milestone["light"], milestone["state"], milestone["completed_on"]) == ("done", "逾期完成", "2019-02-10")
+def test_a_confirmed_milestone_turns_grey_done_when_its_report_says(plan, january_done):
+    """Claimed in January's report: done by 31 January (late for 2018-12-31), known once approved."""
+    milestone = row_for(battle_map(board(plan, AS_OF), today=AS_OF), "2")["milestones"][0]
+    assert (milestone["light"], milestone["state"], milestone["completed_on"]) == ("done", "逾期完成", "2019-01-31")
     assert milestone["days_overdue"] == 0
 
 
 def test_the_same_milestone_was_red_before_the_office_confirmed_it(plan, january_done):
-    milestone = row_for(battle_map(programme_state(plan, date(2019, 2, 9)), today=AS_OF), "2")["milestones"][0]
+    milestone = row_for(battle_map(board(plan, date(2019, 2, 9)), today=AS_OF), "2")["milestones"][0]
     assert (milestone["light"], milestone["completed_on"]) == ("red", None)
 
 
 def test_undated_milestones_become_a_long_running_band_not_markers(plan):
-    data = battle_map(programme_state(plan, AS_OF), today=AS_OF)
+    data = battle_map(board(plan, AS_OF), today=AS_OF)
     first = row_for(data, "1")
     assert first["undated"] == ["长期推进"]
     assert first["milestones"] == []
@@ -126,7 +132,7 @@ def test_undated_milestones_become_a_long_running_band_not_markers(plan):
 
 
 def test_each_period_shows_how_the_lead_units_reported(plan, january_done):
-    reports = row_for(battle_map(programme_state(plan, AS_OF), today=AS_OF), "2")["reports"]
+    reports = row_for(battle_map(board(plan, AS_OF), today=AS_OF), "2")["reports"]
     assert [(r["period"], r["state"]) for r in reports] == [
         ("2019年1月", "on_time"),  # submitted 3 Feb, due 5 Feb
         ("2019年2月", "missing"),  # due 5 March, nothing submitted by 20 March
@@ -138,23 +144,24 @@ def test_each_period_shows_how_the_lead_units_reported(plan, january_done):
     )
 
 
-def test_the_worst_lead_unit_colours_the_period(plan, first_quarter, measure):
-    """One of measure 2's lead units was given until the 31st for February: the others are still missing."""
+def test_every_lead_unit_of_a_period_is_listed_with_the_shared_reports_state(plan, first_quarter, measure):
+    """Measure 2's three lead units share one consolidated report, so they share its state."""
     february = first_quarter[1]
-    extended = ReportObligation.objects.filter(measure=measure, period=february, kind="report").first()
-    extended.due_on = date(2019, 3, 31)
-    extended.save()
-    state = programme_state(plan, AS_OF)
-    cell = next(c for c in report_cells(state)[measure.pk] if c.period == february)
+    cell = next(c for c in report_cells(board(plan, AS_OF))[measure.pk] if c.period == february)
     assert cell.state == "missing"
-    assert (extended.unit.name, "pending") in cell.units
-    assert {s for _, s in cell.units} == {"missing", "pending"}
-    alone = programme_state(plan, AS_OF, unit_id=extended.unit_id)
-    assert next(c for c in report_cells(alone)[measure.pk] if c.period == february).state == "pending"
+    assert [name for name, _ in cell.units] == sorted(u.name for u in measure.lead_units())
+    assert {s for _, s in cell.units} == {"missing"}
+
+
+def test_the_worst_state_colours_a_cell():
+    from dashboards.map import worst_report_state
+
+    assert worst_report_state(["on_time", "missing", "pending"]) == "missing"
+    assert worst_report_state(["on_time", "late"]) == "late"
 
 
 def test_periods_not_yet_begun_are_not_shown_and_do_not_stretch_the_span(plan, first_quarter):
-    state = programme_state(plan, date(2019, 2, 10))
+    state = board(plan, date(2019, 2, 10))
     assert {c.period.label for cells in report_cells(state).values() for c in cells} == {"2019年1月", "2019年2月"}
     assert timeline_span(state, report_cells(state)) == (date(2018, 12, 1), date(2021, 2, 1))
 
@@ -294,12 +301,12 @@ def test_the_map_runs_a_constant_number_of_queries(
     # session, user, its roles; the document; programme_state (measures, assignments, milestones,
     # targets, completions, obligations, submissions, actuals); the user's unit in the navbar;
     # sections and units for the filters
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         small = reader.get(url, params)
     add_measures(plan, 5)
     open_periods(date(2019, 4, 1), date(2019, 12, 31))
     scan_deadlines(date(2019, 12, 31))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         big = reader.get(url, params)
     assert len(map_json(big)["rows"]) == len(map_json(small)["rows"]) + 5
     assert sum(len(r["reports"]) for r in map_json(big)["rows"]) > sum(

@@ -6,7 +6,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deadlines.dates import WHOLE_MEASURE, find_date_phrases, parse_body_dates, parse_deadline_text
+from measures.dates import WHOLE_MEASURE, find_date_phrases, parse_body_dates, parse_deadline_text
 
 years = st.integers(min_value=1990, max_value=2100)
 months = st.integers(min_value=1, max_value=12)

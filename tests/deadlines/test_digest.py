@@ -18,7 +18,7 @@ def dry_run(as_of):
 def test_dry_run_lists_what_is_due_by_then_and_not_done_and_records_nothing(plan, supervisor_with_email):
     output = dry_run("2019-07-01")
     assert "收件人:duchashi@example.com" in output
-    assert "主题:【督办简报】2019年7月1日:超期 4 项,新增 4 项" in output
+    assert "主题:【督办简报】2019年7月1日:超期 4 项,新增 2 项" in output  # the 2018 ones were overdue before
     assert "截止 2019-06-30" in output and "截止 2018-12-31" in output
     assert "推进工程建设项目审批制度改革" in output  # measure 4, due 2019-06-30
     assert "截止 2019-12-31" not in output and "截止 2020-12-31" not in output  # not yet due

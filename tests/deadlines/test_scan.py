@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from deadlines.models import Milestone, MilestoneStatus, StatusEvent
+from deadlines.models import MilestoneStatus, StatusEvent
+from measures.models import Milestone
 
 
 def overdue_on(as_of, scan):

@@ -60,14 +60,14 @@ def test_office_export_of_a_period_lists_every_measure_by_section_with_measure_2
         "进展情况": "已完成企业开办环节梳理。",
         "存在问题": "",
         "下步计划": "推进全程电子化。",
-        "状态": "按计划推进(待审核)",
+        "状态": "按计划推进(待审核)·迟报",  # February was due on 5 March, sent on 20 March
     }
-    assert sheet.row_of("1")["状态"] == NOT_REPORTED
+    assert sheet.row_of("1")["状态"] == "漏报"
 
 
 def test_status_combines_progress_status_and_review_decision(office_reviewer, plan, period, submitted):
     ledger.review_report(office_reviewer, submitted, "approved", "")
-    assert export(office_reviewer, plan, period=str(period.pk)).row_of("2")["状态"] == "按计划推进(审核通过)"
+    assert export(office_reviewer, plan, period=str(period.pk)).row_of("2")["状态"] == "按计划推进(审核通过)·迟报"
 
 
 def test_office_gets_the_returned_version_while_the_lead_unit_sees_its_new_draft(
@@ -75,12 +75,13 @@ def test_office_gets_the_returned_version_while_the_lead_unit_sees_its_new_draft
 ):
     revised = fill(lead_reporter, ledger.open_report(lead_reporter, returned.measure, period), status="behind")
     assert revised.version == 2
-    assert export(office_reviewer, plan, period=str(period.pk)).row_of("2")["状态"] == "按计划推进(已退回)"
-    assert export(lead_reporter, plan, period=str(period.pk)).row_of("2")["状态"] == "滞后(草稿)"
+    assert export(office_reviewer, plan, period=str(period.pk)).row_of("2")["状态"] == "按计划推进(已退回)·迟报"
+    assert export(lead_reporter, plan, period=str(period.pk)).row_of("2")["状态"] == "滞后(草稿)·迟报"
 
 
 def test_an_unsent_draft_is_not_reported_for_the_office(office_reviewer, plan, period, draft):
-    assert export(office_reviewer, plan, period=str(period.pk)).row_of("2")["状态"] == NOT_REPORTED
+    assert export(office_reviewer, plan, period=str(period.pk)).row_of("2")["状态"] == "漏报"
+    assert export(office_reviewer, plan, period="latest").row_of("2")["状态"] == NOT_REPORTED
 
 
 def test_latest_takes_each_measures_most_recent_period_and_shows_it(
@@ -135,14 +136,14 @@ def test_a_unit_exports_only_the_measures_it_may_see(lead_reporter, co_reporter,
 
 def test_a_co_unit_does_not_get_the_lead_units_draft(co_reporter, plan, period, django_user_model):
     from accounts.roles import UNIT_REPORTER
-    from tests.conftest import _make_user
+    from tests.conftest import make_user
 
     shared = plan.measures.get(number=12)
     lead_unit = shared.assignments.filter(role="lead").first().unit
-    lead = _make_user(django_user_model, "lead_of_12", UNIT_REPORTER, lead_unit.name)
+    lead = make_user("lead_of_12", UNIT_REPORTER, lead_unit.name)
     fill(lead, ledger.open_report(lead, shared, period), progress="牵头单位内部草稿")
-    assert export(co_reporter, plan, period=str(period.pk)).row_of("12")["状态"] == NOT_REPORTED
-    assert export(lead, plan, period=str(period.pk)).row_of("12")["状态"] == "按计划推进(草稿)"
+    assert export(co_reporter, plan, period=str(period.pk)).row_of("12")["状态"] == "漏报"
+    assert export(lead, plan, period=str(period.pk)).row_of("12")["状态"] == "按计划推进(草稿)·漏报"
 
 
 def test_a_user_who_sees_no_measure_gets_nothing(outsider, plan):
@@ -179,7 +180,7 @@ def test_query_count_is_the_same_for_one_report_and_many(
 
     def run():
         office_reviewer.__dict__.pop("_role_group_names", None)
-        with django_assert_num_queries(9 if period_param == "period" else 8) as queries:
+        with django_assert_num_queries(15 if period_param == "period" else 14) as queries:
             export(office_reviewer, plan, **params)
         return len(queries.captured_queries)
 
@@ -196,7 +197,7 @@ def test_download_is_an_xlsx_attachment_named_for_the_period(client, office_revi
     assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote('台账_2019年2月.xlsx')}"
     assert "no-store" in response["Cache-Control"]
     sheet = read_xlsx(b"".join(response.streaming_content))
-    assert sheet.row_of("2")["状态"] == "按计划推进(待审核)"
+    assert sheet.row_of("2")["状态"] == "按计划推进(待审核)·迟报"
 
 
 def test_download_defaults_to_the_latest_reports(client, office_reviewer, plan):
@@ -260,6 +261,7 @@ def test_an_export_as_of_a_past_day_shows_what_was_known_then(client, office_rev
             sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
             return next(row[-1] for row in sheet.iter_rows(values_only=True) if row[1] == "压缩企业开办时间")
 
-        assert status_of_measure_2("2019-03-25") == "按计划推进(待审核)"
-        assert status_of_measure_2("2019-04-02") == "按计划推进(审核通过)"
+        assert status_of_measure_2("2019-03-25") == "按计划推进(待审核)·迟报"
+        assert status_of_measure_2("2019-04-02") == "按计划推进(审核通过)·迟报"
+        assert status_of_measure_2("2019-03-19") == "漏报"  # not yet sent that day
         assert client.get("/exports/ledger.xlsx", {"as_of": "2019-13-01"}).status_code == 400

@@ -97,6 +97,7 @@ RULES = {
     "plan-export": ("get", lambda o: [], ALL),
     **{name: ("get", lambda o: [], only(READERS, refused=403)) for name in DASHBOARDS},
     "ranking-publish": ("post", lambda o: [], only({"office_reviewer"}, ok=302, refused=403)),
+    "ranking-withdraw": ("post", lambda o: [o["snapshot"].pk], only({"office_reviewer"}, ok=302, refused=403)),
     **{
         name: ("get", lambda o: [o["snapshot"].pk], only(READERS, refused=403))
         for name in ("ranking-snapshot", "bulletin", "bulletin-pdf")
@@ -111,7 +112,8 @@ PUBLIC = {"login", "logout"}
 POST_DATA = {
     "report-review": lambda o: {"decision": "approved"},
     # The snapshot fixture publishes January; publishing February is what a reviewer may do.
-    "ranking-publish": lambda o: {"period": o["period"].pk, "as_of": "2019-03-20"},
+    "ranking-publish": lambda o: {"period": o["period"].pk, "as_of": "2019-03-20", "confirm": "yes"},
+    "ranking-withdraw": lambda o: {"reason": "数据有误"},
 }
 
 

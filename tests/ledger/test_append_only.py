@@ -28,7 +28,7 @@ def test_a_review_cannot_be_changed(returned):
 
 
 def test_a_version_is_reviewed_once(office_reviewer, returned):
-    with pytest.raises(services.LedgerError, match="已审核过"):
+    with pytest.raises(services.ServiceError, match="已审核过"):
         services.review_report(office_reviewer, returned, "approved")
 
 

@@ -73,7 +73,7 @@ def test_with_signoff_required_a_reporter_sends_to_the_leader_who_submits(
     report = fill(lead_reporter, services.open_report(lead_reporter, measure, period))
     report = services.submit_report(lead_reporter, report, report.lock_version)
     assert report.state == "awaiting_signoff" and report.submitted_at is None
-    with pytest.raises(services.LedgerError, match="审签前填报员不能修改"):
+    with pytest.raises(services.ServiceError, match="审签前填报员不能修改"):
         fill(lead_reporter, report)
     client = Client()
     client.force_login(lead_leader)
@@ -89,15 +89,15 @@ def test_without_signoff_a_reporter_submits_directly(settings, lead_reporter, me
     assert services.submit_report(lead_reporter, report, report.lock_version).state == "submitted"
 
 
-def test_a_completed_measure_past_its_final_deadline_stops_owing_reports(
+def test_a_completed_measure_stops_owing_reports_after_the_period_it_was_reported_done(
     lead_reporter, office_reviewer, plan, django_user_model
 ):
     from datetime import date
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from deadlines.selectors import unit_tasks
     from ledger.periods import open_periods
-    from ledger.selectors import report_obligations
     from units.models import Unit
 
     # Measure 4 (市规划局) is due 2019-06-30 and has no ongoing part.
@@ -108,7 +108,37 @@ def test_a_completed_measure_past_its_final_deadline_stops_owing_reports(
     june = periods[5]
     report = fill(user, services.open_report(user, measure, june), status="completed")
     services.attach_evidence(user, report, SimpleUploadedFile("验收.pdf", b"%PDF-1.4"))
+    with pytest.raises(services.ServiceError, match="须同时申报尚未销号的节点"):
+        services.submit_report(user, report, report.lock_version)
+    milestone = measure.milestones.get()
+    report = services.save_report_draft(user, report, report.lock_version, {}, None, [milestone.pk])
     report = services.submit_report(user, report, report.lock_version)
     services.review_report(office_reviewer, report, "approved")
-    owed = {o.period.label for o in report_obligations(user, date(2019, 12, 20))}
-    assert "2019年6月" in owed and "2019年7月" not in owed and "2019年12月" not in owed
+    tasks = unit_tasks(user, date(2019, 12, 20))
+    owed = {o.period.label for o in tasks.overdue + tasks.current + tasks.awaiting_review}
+    assert "2019年5月" in owed and "2019年7月" not in owed and "2019年12月" not in owed
+
+
+def test_an_ongoing_measure_cannot_be_reported_completed(lead_reporter, plan, period):
+    """Measure 1 is 长期推进: it never ends, so 已完成 is refused with the reason."""
+    from units.models import Unit
+
+    from ..conftest import make_user
+
+    reform = make_user("reformer", UNIT_REPORTER, Unit.objects.get(name="市政府审改办").name)
+    report = fill(reform, services.open_report(reform, plan.measures.get(number=1), period), status="completed")
+    with pytest.raises(services.ServiceError, match="含长期推进或每年任务"):
+        services.submit_report(reform, report, report.lock_version)
+
+
+def test_an_undated_milestone_cannot_be_claimed_done(plan, period):
+    from units.models import Unit
+
+    from ..conftest import make_user
+
+    reform = make_user("reformer", UNIT_REPORTER, Unit.objects.get(name="市政府审改办").name)
+    measure = plan.measures.get(number=1)
+    ongoing = measure.milestones.get(kind="ongoing")
+    report = fill(reform, services.open_report(reform, measure, period))
+    with pytest.raises(services.ServiceError, match="不能申报完成"):
+        services.save_report_draft(reform, report, report.lock_version, {}, None, [ongoing.pk])

@@ -30,7 +30,7 @@ def test_export_has_the_document_and_every_measure(plan):
     assert data["measures"][23]["responsible_groups"][0] == "市直各相关单位"
 
 
-def test_export_without_a_document_explains_what_to_do(db):
+def test_export_without_a_document_explains_what_to_do(empty_world):
     with pytest.raises(CommandError, match="尚未导入任何政策文件"):
         export()
 

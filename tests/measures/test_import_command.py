@@ -6,7 +6,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 
-from deadlines.models import Milestone
+from measures.models import Milestone
 from measures.models import Assignment, Measure, PolicyDocument, Section, Target
 from units.models import Unit, UnitGroup
 
@@ -47,7 +47,7 @@ def run_import(path):
     return out.getvalue()
 
 
-def test_import_prints_a_summary(directory):
+def test_import_prints_a_summary(empty_world):
     output = run_import(SEED_PATH)
     assert "举措 24 项,保障措施 3 项" in output
     assert "节点 46 个,量化指标 18 个" in output
@@ -129,7 +129,7 @@ def test_a_missing_file_is_named(db, tmp_path):
         run_import(tmp_path / "nope.txt")
 
 
-def test_a_failure_midway_rolls_back_everything(directory, monkeypatch):
+def test_a_failure_midway_rolls_back_everything(empty_world, monkeypatch):
     import measures.services as services
 
     def broken(*args, **kwargs):

@@ -48,7 +48,7 @@ def test_plan_runs_a_constant_number_of_queries(client_as, plan, django_assert_n
         assert client_as.get(url).content.decode().count('data-measure="') == 47
 
 
-def test_plan_without_any_document_says_how_to_import_one(client, django_user_model):
+def test_plan_without_any_document_says_how_to_import_one(empty_world, client, django_user_model):
     client.force_login(django_user_model.objects.create_user("newcomer"))
     page = client.get(reverse("plan")).content.decode()
     assert "还没有导入任何政策文件" in page

@@ -11,8 +11,9 @@ from django.urls import reverse
 from accounts.roles import UNIT_REPORTER
 from accounts.services import ensure_role_groups
 from deadlines.models import MilestoneStatus
-from deadlines.schedule import ScheduleError, add_schedule_milestone
-from ledger.services import NotAllowed
+from deadlines.scan import scan_deadlines
+from ledger.schedule import ScheduleError, add_schedule_milestone
+from core.errors import NotAllowed
 from units.models import Unit
 
 from ..conftest import SEED_PATH
@@ -39,9 +40,9 @@ def test_the_lead_unit_adds_a_schedule_milestone_through_the_ledger_page(finance
     assert measure.milestones.filter(source="schedule", due_date=date(2019, 9, 30)).exists()
 
 
-def test_the_scan_judges_the_scheduled_date(finance_reporter, plan, scan):
+def test_the_scan_judges_the_scheduled_date(finance_reporter, plan):
     milestone = add_schedule_milestone(finance_reporter, plan.measures.get(number=11), date(2019, 9, 30), "完成摸底")
-    scan(date(2019, 10, 8))
+    scan_deadlines(date(2019, 10, 8))
     assert MilestoneStatus.objects.get(milestone=milestone).state == "overdue"
 
 

@@ -9,14 +9,13 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Max
 
-from ledger import access
-from ledger.services import NotAllowed
-from measures.models import Measure
+from core.errors import NotAllowed, ServiceError
+from measures.models import SCHEDULE_POSITION_START, Measure, Milestone, MilestoneKind, MilestoneSource
 
-from .models import SCHEDULE_POSITION_START, Milestone, MilestoneKind, MilestoneSource
+from . import access
 
 
-class ScheduleError(ValueError):
+class ScheduleError(ServiceError):
     pass
 
 

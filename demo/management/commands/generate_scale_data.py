@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ledger.scale import DEFAULT_SEED, ScaleOptions, ScaleRefused, generate_scale_data, ledger_rows
+from demo.scale import DEFAULT_SEED, ScaleOptions, ScaleRefused, generate_scale_data, ledger_rows
 
 
 class Command(BaseCommand):

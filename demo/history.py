@@ -1,7 +1,7 @@
 """A demo history for 2019–2020, so the ledger's pages mean something on the first run.
 
 Everything is written through the ledger's services, as the demo users of each unit would
-write it, with the moment each step happened passed as `now=`: "on time" and "late" are
+write it, each step replayed at the moment it happened (core.clock.replaying): "on time" and "late" are
 then real, measured against each period's due date like any other report. Every text starts
 with 【演示数据】 and every demo user is named 演示数据 with an unusable password, so the
 history can always be told apart from real records and nobody can log in as it.
@@ -24,12 +24,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import OFFICE_REVIEWER, UNIT_LEADER, UNIT_REPORTER, Role
 from accounts.services import ensure_role_groups
-from deadlines.models import Milestone
-from measures.models import AssignmentRole, Comparator, Measure, MeasureKind, Recurrence, Target
-from units.models import Unit
-
-from . import services
-from .models import (
+from core import clock
+from ledger import services
+from ledger.models import (
     Contribution,
     Cycle,
     MilestoneClaim,
@@ -38,8 +35,9 @@ from .models import (
     ReportingPeriod,
     ReviewDecision,
 )
-from .periods import open_periods
-from .selectors import final_due_date
+from ledger.periods import open_periods
+from measures.models import AssignmentRole, Comparator, Measure, MeasureKind, Milestone, Recurrence, Target
+from units.models import Unit
 
 LABEL = "【演示数据】"
 DEMO_NAME = "演示数据"
@@ -49,6 +47,7 @@ OFFICE_UNIT = "市营商办"
 DEFAULT_SEED = 20190101
 FIRST_DAY, LAST_DAY = date(2019, 1, 1), date(2020, 12, 31)
 EVIDENCE_BYTES = b"%PDF-1.4\n%demo\n"
+DRAFTING = timedelta(hours=3)  # a draft is written this long before it is sent
 
 ON_TIME, RETURNED, MISSING, LATE = "on_time", "returned", "missing", "late"
 # Outcomes are dealt from a shuffled deck of 100, so every hundred reports hold exactly this mix.
@@ -229,7 +228,7 @@ class _Seeder:
     def __init__(self, seed: int, log: Callable[[str], None]):
         self.rng = random.Random(seed)
         self.log = log
-        self.now = timezone.now()
+        self.now = clock.now()
         self.tz = timezone.get_default_timezone()
         self.groups = ensure_role_groups()
         self.users: dict[str, User] = {}
@@ -313,7 +312,7 @@ class _Seeder:
                     ],
                     series=self._series(measure),
                     milestones=dated,
-                    completable=final_due_date(measure) is not None,
+                    completable=measure.can_complete,
                     claimed={m.pk for m in dated if m.pk in claimed},
                 )
             )
@@ -456,35 +455,39 @@ class _Seeder:
             tally.missing += 1
             return
         author, claim_ids = plan.author, [m.pk for m in slot.claims]
-        report = services.open_report(author, plan.measure, period)
-        report = services.save_report_draft(author, report, report.lock_version, slot.content, slot.values, claim_ids)
-        if slot.claims:
-            name = f"{LABEL}佐证材料-举措{plan.measure.code}-{period.label}.pdf"
-            services.attach_evidence(author, report, SimpleUploadedFile(name, EVIDENCE_BYTES, "application/pdf"))
-            self.summary.evidence += 1
-            self.summary.claims += len(claim_ids)
+        with clock.replaying(slot.submit_at - DRAFTING):
+            report = services.open_report(author, plan.measure, period)
+            report = services.save_report_draft(
+                author, report, report.lock_version, slot.content, slot.values, claim_ids
+            )
+            if slot.claims:
+                name = f"{LABEL}佐证材料-举措{plan.measure.code}-{period.label}.pdf"
+                services.attach_evidence(author, report, SimpleUploadedFile(name, EVIDENCE_BYTES, "application/pdf"))
+                self.summary.evidence += 1
+                self.summary.claims += len(claim_ids)
         report = self._submit(plan, report, slot.submit_at)
         tally.reports += 1
         tally.late += slot.outcome == LATE
         decided_at = slot.review_at
         if slot.outcome == RETURNED and slot.review_at <= self.now:
-            services.review_report(
-                self.reviewer, report, ReviewDecision.RETURNED, slot.return_comment, now=slot.review_at
-            )
+            with clock.replaying(slot.review_at):
+                services.review_report(self.reviewer, report, ReviewDecision.RETURNED, slot.return_comment)
             tally.returned += 1
             if slot.resubmit_at > self.now:
                 return
-            report = services.open_report(author, plan.measure, period)
             revised = {**slot.content, "progress": slot.content["progress"] + slot.revision}
-            report = services.save_report_draft(author, report, report.lock_version, revised, slot.values, claim_ids)
+            with clock.replaying(slot.resubmit_at - DRAFTING):
+                report = services.open_report(author, plan.measure, period)
+                report = services.save_report_draft(
+                    author, report, report.lock_version, revised, slot.values, claim_ids
+                )
             report = self._submit(plan, report, slot.resubmit_at)
             decided_at = slot.approve_at
         if decided_at > self.now:
             tally.pending += 1
             return
-        services.review_report(
-            self.reviewer, report, ReviewDecision.APPROVED, slot.approval, slot.good_practice, now=decided_at
-        )
+        with clock.replaying(decided_at):
+            services.review_report(self.reviewer, report, ReviewDecision.APPROVED, slot.approval, slot.good_practice)
         self.summary.good_practice += slot.good_practice
         plan.claimed |= set(claim_ids)
         if report.status == ProgressStatus.COMPLETED:
@@ -493,12 +496,15 @@ class _Seeder:
 
     def _submit(self, plan: _MeasurePlan, report: ProgressReport, when: datetime) -> ProgressReport:
         if not settings.REQUIRE_LEADER_SIGNOFF:
-            return services.submit_report(plan.author, report, report.lock_version, now=when)
+            with clock.replaying(when):
+                return services.submit_report(plan.author, report, report.lock_version)
         # The reporter asks for sign-off in the morning; the unit's demo leader sends it on.
-        report = services.submit_report(plan.author, report, report.lock_version, now=when - timedelta(hours=2))
+        with clock.replaying(when - timedelta(hours=2)):
+            report = services.submit_report(plan.author, report, report.lock_version)
         if plan.leader is None:
             plan.leader = self._user(f"{DEMO_PREFIX}{plan.lead_unit.pk}_leader", plan.lead_unit, UNIT_LEADER)
-        return services.submit_report(plan.leader, report, report.lock_version, now=when)
+        with clock.replaying(when):
+            return services.submit_report(plan.leader, report, report.lock_version)
 
     def _contribute(self, plan: _MeasurePlan, period: ReportingPeriod, tally: PeriodTally, contributed) -> None:
         """Named co-units send their share in the last month of each quarter, before the lead unit writes."""
@@ -516,7 +522,9 @@ class _Seeder:
             if not sends or when > self.now or (plan.measure.pk, period.pk, unit.pk) in contributed:
                 continue
             user = self._user(f"{DEMO_PREFIX}{unit.pk}", unit, UNIT_REPORTER)
-            contribution = services.open_contribution(user, plan.measure, period)
-            contribution = services.save_contribution(user, contribution, contribution.lock_version, content)
-            services.submit_contribution(user, contribution, contribution.lock_version, now=when)
+            with clock.replaying(when - DRAFTING):
+                contribution = services.open_contribution(user, plan.measure, period)
+                contribution = services.save_contribution(user, contribution, contribution.lock_version, content)
+            with clock.replaying(when):
+                services.submit_contribution(user, contribution, contribution.lock_version)
             tally.contributions += 1

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ledger.demo import DEFAULT_SEED, DemoRefused, seed_demo_history
+from demo.history import DEFAULT_SEED, DemoRefused, seed_demo_history
 
 
 class Command(BaseCommand):

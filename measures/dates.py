@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from deadlines.models import MilestoneKind
+from .models import MilestoneKind
 
 # Full-width punctuation → ASCII, one character for one, so offsets stay valid.
 _PUNCTUATION = str.maketrans("，：；（）．", ",:;().")

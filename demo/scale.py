@@ -37,12 +37,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import OFFICE_REVIEWER, UNIT_REPORTER
 from accounts.services import ensure_role_groups
-from deadlines.models import Milestone, MilestoneKind, MilestoneStatus, ReportObligation, StatusEvent
+from deadlines.models import MilestoneStatus, ReportObligation, StatusEvent
 from deadlines.scan import ScanReport, scan_deadlines
-from measures.models import Assignment, AssignmentRole, Comparator, Measure, PolicyDocument, Section, Target
-from units.models import Unit, UnitKind
-
-from .models import (
+from ledger.models import (
     Contribution,
     Cycle,
     MilestoneClaim,
@@ -53,8 +50,21 @@ from .models import (
     ReviewDecision,
     TargetActual,
 )
-from .periods import open_periods
+from ledger.periods import open_periods
+from measures.models import (
+    Assignment,
+    AssignmentRole,
+    Comparator,
+    Measure,
+    Milestone,
+    MilestoneKind,
+    PolicyDocument,
+    Section,
+    Target,
+)
+from units.models import Unit, UnitKind
 
+DRAFTING = timedelta(hours=3)
 SOURCE = "generate_scale_data"  # PolicyDocument.source of every dataset document, followed by its options
 UNIT_PREFIX = "规模测试单位"
 USER_PREFIX = "scale_"
@@ -609,9 +619,12 @@ class _Builder:
 
     def _version(self, plan, period, author_id, status, texts, submitted_at, actuals, claims) -> _Version:
         activity, problem, next_step = texts
+        drafted_at = submitted_at - DRAFTING  # written a little before it was sent, like a real draft
         report = ProgressReport(
             measure_id=plan.pk,
             period=period,
+            created_at=drafted_at,
+            updated_at=drafted_at,
             unit_id=plan.lead_unit_id,
             author_id=author_id,
             submitted_by_id=author_id,

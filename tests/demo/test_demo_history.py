@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import User
-from ledger.demo import LABEL
+from demo.history import LABEL
 from ledger.models import (
     Contribution,
     Evidence,

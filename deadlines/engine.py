@@ -1,0 +1,344 @@
+"""The as-of engine: the state of the programme on any day, from the plan and the ledger.
+
+For a set of measures and a date it answers:
+- each milestone's state, and the day it was done (deadlines.rules);
+- what each unit owes for each opened period — the lead units' consolidated report, each named
+  responsible unit's contribution — and in what state; a completed measure owes nothing for the
+  periods after the one in which it was reported done;
+- each owed report's newest version and its workflow stage that day (ProgressReport.stage_on);
+- each target's verdict, a yearly target once for every year of the ledger;
+- what became overdue since another day.
+
+It reads only the plan and the append-only ledger, never the stored statuses: the daily scan
+stores today's answer as a cache (deadlines.scan), and any past day replays as it was known
+then, however often the scan ran. The scan, the task lists, the review queue, the boards,
+the ranking, the bulletin, the Excel ledger and the digests all read it. A fixed number of
+queries per call, whatever the number of measures.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cached_property
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from core.clock import end_of_day, local_day
+from ledger.models import (
+    Contribution,
+    MilestoneClaim,
+    ProgressReport,
+    ProgressStatus,
+    ReportingPeriod,
+    ReportState,
+    ReviewDecision,
+    TargetActual,
+)
+from ledger.periods import due_date_for, opened_periods, period_bounds
+from measures.models import AssignmentRole, Measure, MeasureKind, Milestone, Target
+from measures.selectors import measures_with_plan
+from units.models import Unit
+
+from . import rules
+from .models import MilestoneState, ObligationState, ReportObligation
+
+Kind = ReportObligation.Kind
+TEXT_FIELDS = ("progress", "problems", "next_steps")
+
+
+def monitored_measures(queryset: QuerySet[Measure] | None = None) -> QuerySet[Measure]:
+    """The measures deadlines are watched for: numbered measures (保障措施 have no lead unit and
+    owe nothing), with the plan loaded the way the engine reads it."""
+    queryset = Measure.objects.all() if queryset is None else queryset
+    return measures_with_plan(queryset.filter(kind=MeasureKind.MEASURE), with_group_members=True)
+
+
+@dataclass(eq=False)
+class MilestoneRow:
+    milestone: Milestone
+    measure: Measure
+    state: str
+    completed_on: date | None
+    as_of: date
+
+    @property
+    def light(self) -> str:
+        return rules.LIGHTS[self.state]
+
+    @property
+    def days_overdue(self) -> int:
+        return rules.days_overdue(self.milestone.due_date, self.as_of) if self.state == MilestoneState.OVERDUE else 0
+
+    @property
+    def state_label(self) -> str:
+        return str(MilestoneState(self.state).label)
+
+
+@dataclass(eq=False)
+class OwedReport:
+    """A report one unit owes for one measure and period: the lead unit's consolidated report
+    (kind "report", one ProgressReport shared by all lead units) or a contribution."""
+
+    measure: Measure
+    period: ReportingPeriod
+    unit: Unit
+    kind: str
+    state: str
+    submitted_at: datetime | None  # the first submission by the end of the day
+    latest: ProgressReport | Contribution | None  # the newest version that existed that day
+    stage: str | None  # its workflow stage that day
+    first_decision: str | None  # the office's decision on the first version it had reviewed by then
+    as_of: date
+
+    @property
+    def key(self) -> tuple[int, int, int, str]:
+        return (self.measure.pk, self.period.pk, self.unit.pk, self.kind)
+
+    @property
+    def due_on(self) -> date:
+        return self.period.due_on
+
+    @property
+    def light(self) -> str:
+        return rules.LIGHTS[self.state]
+
+    @property
+    def days_overdue(self) -> int:
+        return rules.days_overdue(self.due_on, self.as_of) if self.state == ObligationState.MISSING else 0
+
+    @property
+    def state_label(self) -> str:
+        return str(ObligationState(self.state).label)
+
+    @property
+    def stage_label(self) -> str:
+        return str(ReportState(self.stage).label) if self.stage else "未填报"
+
+
+@dataclass(eq=False)
+class TargetRow:
+    """A target as judged on the day; a yearly target has one row per year."""
+
+    target: Target
+    measure: Measure
+    year: int | None  # the year judged, for a yearly target
+    due_date: date | None
+    judged_on: date | None
+    value: Decimal | None  # the approved value that counts
+    value_as_of: date | None
+    verdict: str
+
+    @property
+    def label(self) -> str:
+        target = self.target
+        when = f"{self.year}年" if self.year else (f"{self.due_date:%Y-%m-%d}前" if self.due_date else "")
+        return f"{target.metric} {target.get_comparator_display()} {target.value_display}{target.unit}({when})"
+
+
+@dataclass
+class Programme:
+    """Everything the engine knows about `measures` at the end of `as_of`."""
+
+    as_of: date
+    horizon: date
+    measures: list[Measure]
+    periods: list[ReportingPeriod]  # opened and begun by as_of, oldest first
+    milestones: list[MilestoneRow]
+    owed: list[OwedReport]
+    targets: list[TargetRow]
+    completed_on: dict[int, date] = field(default_factory=dict)  # measure id → day it was confirmed done
+
+    @property
+    def reports(self) -> list[OwedReport]:
+        """The lead units' consolidated reports."""
+        return [o for o in self.owed if o.kind == Kind.REPORT]
+
+    @cached_property
+    def measure_lights(self) -> dict[int, str]:
+        milestones, reports = defaultdict(list), defaultdict(list)
+        for row in self.milestones:
+            milestones[row.measure.pk].append(row.state)
+        for row in self.reports:
+            reports[row.measure.pk].append(row.state)
+        return {
+            m.pk: rules.measure_light(milestones[m.pk], reports[m.pk], m.pk in self.completed_on) for m in self.measures
+        }
+
+    @property
+    def judged_period(self) -> ReportingPeriod | None:
+        """The latest period whose reports were due before `as_of`: "this period" on the boards."""
+        return max((p for p in self.periods if is_judged(p, self.as_of)), key=lambda p: p.due_on, default=None)
+
+    def newly_overdue(self, since: date) -> tuple[list[MilestoneRow], list[OwedReport]]:
+        """What became overdue after `since`: a milestone the day after its due date, a report
+        the day after it was due (unless done or sent by then, which the state says)."""
+        milestones = [r for r in self.milestones if r.state == MilestoneState.OVERDUE and r.milestone.due_date >= since]
+        reports = [r for r in self.reports if r.state == ObligationState.MISSING and r.due_on >= since]
+        return milestones, reports
+
+
+def is_judged(period: ReportingPeriod, as_of: date) -> bool:
+    """A period is judged on `as_of` once its due date has passed: its reports are on time,
+    late or missing, no longer pending. (judged_periods is the same rule as a query.)"""
+    return period.due_on < as_of
+
+
+def judged_periods(as_of: date) -> QuerySet[ReportingPeriod]:
+    return opened_periods(as_of).filter(due_on__lt=as_of)
+
+
+def programme(measures, as_of: date) -> Programme:
+    """The state of `measures` (from monitored_measures) at the end of `as_of`."""
+    measures = list(measures)
+    ids = [m.pk for m in measures]
+    before = end_of_day(as_of)
+    horizon = rules.warning_horizon(as_of)
+    periods = sorted(opened_periods(as_of), key=lambda p: p.starts_on)
+
+    done_on = _milestones_done(ids, before)
+    reports = _versions(ProgressReport.objects.select_related("review", "period"), ids, periods, before)
+    contributions = _versions(Contribution.objects.all(), ids, periods, before)
+    completed_after, completed_on = _completions(reports, before)
+
+    milestones = [
+        MilestoneRow(
+            m, measure, rules.milestone_state(m.due_date, done_on.get(m.pk), as_of, horizon), done_on.get(m.pk), as_of
+        )
+        for measure in measures
+        for m in measure.milestones.all()
+    ]
+    report_rows = _by_key(reports, lambda r: (r.measure_id, r.period_id))
+    contribution_rows = _by_key(contributions, lambda c: (c.measure_id, c.period_id, c.unit_id))
+    owed = []
+    for measure, period, unit, kind in owed_reports(measures, periods, completed_after):
+        versions = (
+            report_rows.get((measure.pk, period.pk), [])
+            if kind == Kind.REPORT
+            else contribution_rows.get((measure.pk, period.pk, unit.pk), [])
+        )
+        owed.append(_owed_row(measure, period, unit, kind, versions, as_of, horizon))
+    targets = _targets(measures, periods, ids, before, as_of)
+    return Programme(as_of, horizon, measures, periods, milestones, owed, targets, completed_on)
+
+
+def owed_reports(measures, periods, completed_after: dict[int, date]):
+    """(measure, period, unit, kind) for every report owed: a pure function of the plan, the
+    opened periods and the completions. Each lead unit owes the consolidated report; each
+    named responsible unit that does not also lead owes its contribution. A measure owes
+    nothing for periods that begin after the period in which it was reported done."""
+    for measure in measures:
+        if measure.kind != MeasureKind.MEASURE:
+            continue
+        leads = measure.lead_units()
+        lead_ids = {unit.pk for unit in leads}
+        co_units = sorted(
+            {
+                a.unit.pk: a.unit
+                for a in measure.assignments.all()
+                if a.role == AssignmentRole.RESPONSIBLE and a.unit_id and a.unit_id not in lead_ids
+            }.values(),
+            key=lambda unit: unit.name,
+        )
+        closed = completed_after.get(measure.pk)
+        for period in periods:
+            if closed is not None and period.starts_on > closed:
+                continue
+            for unit in leads:
+                yield measure, period, unit, Kind.REPORT
+            for unit in co_units:
+                yield measure, period, unit, Kind.CONTRIBUTION
+
+
+def _milestones_done(measure_ids, before: datetime) -> dict[int, date]:
+    """milestone id → the day it was done, for claims the office had approved by `before`."""
+    done = {}
+    for milestone_id, submitted_at, ends_on in MilestoneClaim.objects.filter(
+        milestone__measure_id__in=measure_ids,
+        report__review__decision=ReviewDecision.APPROVED,
+        report__review__decided_at__lt=before,
+    ).values_list("milestone_id", "report__submitted_at", "report__period__ends_on"):
+        day = rules.claimed_done_on(submitted_at, ends_on)
+        done[milestone_id] = min(day, done.get(milestone_id, day))
+    return done
+
+
+def _versions(queryset, measure_ids, periods, before: datetime) -> list:
+    """Every version of the measures' reports (or contributions) that existed by `before`."""
+    return list(
+        queryset.filter(measure_id__in=measure_ids, period__in=periods, created_at__lt=before)
+        .defer(*TEXT_FIELDS)
+        .order_by("version")
+    )
+
+
+def _by_key(rows, key) -> dict:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[key(row)].append(row)
+    return grouped
+
+
+def _completions(reports, before: datetime) -> tuple[dict[int, date], dict[int, date]]:
+    """Per measure, from approved 已完成 reports known by `before`: the end of the period it was
+    reported done in (nothing is owed after it) and the day the office confirmed it."""
+    completed_after, completed_on = {}, {}
+    for report in reports:
+        review = getattr(report, "review", None)
+        if report.status != ProgressStatus.COMPLETED or review is None or review.decision != ReviewDecision.APPROVED:
+            continue
+        if review.decided_at >= before:
+            continue
+        measure_id, ends_on, day = report.measure_id, report.period.ends_on, local_day(review.decided_at)
+        completed_after[measure_id] = min(ends_on, completed_after.get(measure_id, ends_on))
+        completed_on[measure_id] = min(day, completed_on.get(measure_id, day))
+    return completed_after, completed_on
+
+
+def _owed_row(measure, period, unit, kind, versions, as_of, horizon) -> OwedReport:
+    before = end_of_day(as_of)
+    first = min((v.submitted_at for v in versions if v.submitted_at and v.submitted_at < before), default=None)
+    latest = versions[-1] if versions else None
+    state = rules.obligation_state(period.due_on, local_day(first), as_of, horizon)
+    stage = latest.stage_on(as_of) if latest else None
+    decisions = [v.stage_on(as_of) for v in versions if v.stage_on(as_of) in ReviewDecision.values]
+    return OwedReport(
+        measure, period, unit, kind, state, first, latest, stage, decisions[0] if decisions else None, as_of
+    )
+
+
+def _report_due_for(day: date, periods) -> date:
+    """When the report covering `day` is due: its opened period's (editable) due date, or the
+    configured rule for a period not opened yet."""
+    for period in periods:
+        if period.starts_on <= day <= period.ends_on:
+            return period.due_on
+    return due_date_for(period_bounds(settings.REPORTING_CYCLE, day)[1])
+
+
+def _targets(measures, periods, measure_ids, before: datetime, as_of: date) -> list[TargetRow]:
+    values = defaultdict(list)  # target id → [(measured on, approved at, value)]
+    for target_id, value, measured_on, decided_at in TargetActual.objects.filter(
+        target__measure_id__in=measure_ids,
+        report__review__decision=ReviewDecision.APPROVED,
+        report__review__decided_at__lt=before,
+    ).values_list("target_id", "value", "as_of", "report__review__decided_at"):
+        values[target_id].append((measured_on, decided_at, value))
+    first_year = min((p.starts_on.year for p in periods), default=as_of.year)
+    rows = []
+    for measure in measures:
+        for target in measure.targets.all():
+            if target.recurrence:
+                instances = [(year, date(year, 12, 31)) for year in range(first_year, as_of.year + 1)]
+            else:
+                instances = [(None, target.due_date)]
+            for year, due in instances:
+                counted = [
+                    v for v in values[target.pk] if (due is None or v[0] <= due) and (year is None or v[0].year == year)
+                ]
+                measured_on, _, value = max(counted, default=(None, None, None), key=lambda v: (v[0], v[1]))
+                judged_on = _report_due_for(due, periods) if due else None
+                verdict = rules.target_verdict(target.comparator, target.value, value, as_of, judged_on)
+                rows.append(TargetRow(target, measure, year, due, judged_on, value, measured_on, verdict))
+    return rows
