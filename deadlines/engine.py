@@ -24,6 +24,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from core.clock import end_of_day, local_day
 from ledger.models import (
@@ -35,6 +36,7 @@ from ledger.models import (
     ReportState,
     ReviewDecision,
     TargetActual,
+    report_stage,
 )
 from ledger.periods import due_date_for, opened_periods, period_bounds
 from measures.models import AssignmentRole, Measure, MeasureKind, Milestone, Target
@@ -45,7 +47,7 @@ from . import rules
 from .models import MilestoneState, ObligationState, ReportObligation
 
 Kind = ReportObligation.Kind
-TEXT_FIELDS = ("progress", "problems", "next_steps")
+DECISIONS = frozenset(ReviewDecision.values)
 
 
 def monitored_measures(queryset: QuerySet[Measure] | None = None) -> QuerySet[Measure]:
@@ -76,6 +78,32 @@ class MilestoneRow:
         return str(MilestoneState(self.state).label)
 
 
+@dataclass(slots=True)
+class Version:
+    """One version of a report or contribution as it stood at the end of the day: the facts
+    the engine reads, kept as plain values (a day's ledger is thousands of them)."""
+
+    pk: int
+    measure_id: int
+    period_id: int
+    unit_id: int
+    version: int
+    status: str
+    submitted_at: datetime | None
+    stage: str | None  # ledger.models.report_stage at the end of the day
+    decided_at: datetime | None = None
+    comment: str = ""  # the office's comment when reviewed
+    period_ends_on: date | None = None
+    is_report: bool = True
+    submitted_on: date | None = None  # local day of submitted_at
+
+    def __post_init__(self):
+        self.submitted_on = local_day(self.submitted_at)
+
+    def get_absolute_url(self) -> str:
+        return reverse("report-detail", args=[self.pk]) if self.is_report else ""
+
+
 @dataclass(eq=False)
 class OwedReport:
     """A report one unit owes for one measure and period: the lead unit's consolidated report
@@ -87,14 +115,11 @@ class OwedReport:
     kind: str
     state: str
     submitted_at: datetime | None  # the first submission by the end of the day
-    latest: ProgressReport | Contribution | None  # the newest version that existed that day
+    latest: Version | None  # the newest version that existed that day
     stage: str | None  # its workflow stage that day
     first_decision: str | None  # the office's decision on the first version it had reviewed by then
     as_of: date
-
-    @property
-    def key(self) -> tuple[int, int, int, str]:
-        return (self.measure.pk, self.period.pk, self.unit.pk, self.kind)
+    key: tuple[int, int, int, str]  # (measure, period, unit, kind) ids: what the scan's cache rows are keyed by
 
     @property
     def due_on(self) -> date:
@@ -198,9 +223,9 @@ def programme(measures, as_of: date) -> Programme:
     periods = sorted(opened_periods(as_of), key=lambda p: p.starts_on)
 
     done_on = _milestones_done(ids, before)
-    reports = _versions(ProgressReport.objects.select_related("review", "period"), ids, periods, before)
-    contributions = _versions(Contribution.objects.all(), ids, periods, before)
-    completed_after, completed_on = _completions(reports, before)
+    reports = _report_versions(ids, periods, before)
+    contributions = _contribution_versions(ids, periods, before)
+    completed_after, completed_on = _completions(reports)
 
     milestones = [
         MilestoneRow(
@@ -218,7 +243,7 @@ def programme(measures, as_of: date) -> Programme:
             if kind == Kind.REPORT
             else contribution_rows.get((measure.pk, period.pk, unit.pk), [])
         )
-        owed.append(_owed_row(measure, period, unit, kind, versions, as_of, horizon))
+        owed.append(_owed_row(measure, period, unit, kind, versions, as_of, horizon, before))
     targets = _targets(measures, periods, ids, before, as_of)
     return Programme(as_of, horizon, measures, periods, milestones, owed, targets, completed_on)
 
@@ -264,13 +289,64 @@ def _milestones_done(measure_ids, before: datetime) -> dict[int, date]:
     return done
 
 
-def _versions(queryset, measure_ids, periods, before: datetime) -> list:
-    """Every version of the measures' reports (or contributions) that existed by `before`."""
-    return list(
-        queryset.filter(measure_id__in=measure_ids, period__in=periods, created_at__lt=before)
-        .defer(*TEXT_FIELDS)
+def _report_versions(measure_ids, periods, before: datetime) -> list[Version]:
+    """Every version of the measures' consolidated reports that existed by `before`."""
+    rows = (
+        ProgressReport.objects.filter(ProgressReport.existed_by(before), measure_id__in=measure_ids, period__in=periods)
         .order_by("version")
+        .values_list(
+            "pk", "measure_id", "period_id", "unit_id", "version", "status", "created_at", "signoff_requested_at",
+            "submitted_at", "review__decision", "review__decided_at", "review__comment", "period__ends_on",
+        )
+    )  # fmt: skip
+    versions = []
+    for (
+        pk,
+        measure_id,
+        period_id,
+        unit_id,
+        number,
+        status,
+        created,
+        signoff,
+        submitted,
+        decision,
+        decided,
+        comment,
+        ends,
+    ) in rows:
+        stage = report_stage(
+            before,
+            created_at=created,
+            signoff_requested_at=signoff,
+            submitted_at=submitted,
+            decision=decision,
+            decided_at=decided,
+        )
+        known = decided is not None and decided < before
+        versions.append(
+            Version(
+                pk, measure_id, period_id, unit_id, number, status, submitted, stage,
+                decided if known else None, comment if known else "", ends,
+            )
+        )  # fmt: skip
+    return versions
+
+
+def _contribution_versions(measure_ids, periods, before: datetime) -> list[Version]:
+    rows = (
+        Contribution.objects.filter(Contribution.existed_by(before), measure_id__in=measure_ids, period__in=periods)
+        .order_by("version")
+        .values_list("pk", "measure_id", "period_id", "unit_id", "version", "status", "created_at", "submitted_at")
     )
+    return [
+        Version(
+            pk, measure_id, period_id, unit_id, number, status, submitted,
+            report_stage(before, created_at=created, signoff_requested_at=None, submitted_at=submitted),
+            is_report=False,
+        )
+        for pk, measure_id, period_id, unit_id, number, status, created, submitted in rows
+    ]  # fmt: skip
 
 
 def _by_key(rows, key) -> dict:
@@ -280,31 +356,36 @@ def _by_key(rows, key) -> dict:
     return grouped
 
 
-def _completions(reports, before: datetime) -> tuple[dict[int, date], dict[int, date]]:
-    """Per measure, from approved 已完成 reports known by `before`: the end of the period it was
+def _completions(reports: list[Version]) -> tuple[dict[int, date], dict[int, date]]:
+    """Per measure, from approved 已完成 reports known that day: the end of the period it was
     reported done in (nothing is owed after it) and the day the office confirmed it."""
     completed_after, completed_on = {}, {}
     for report in reports:
-        review = getattr(report, "review", None)
-        if report.status != ProgressStatus.COMPLETED or review is None or review.decision != ReviewDecision.APPROVED:
+        if report.status != ProgressStatus.COMPLETED or report.stage != ReviewDecision.APPROVED:
             continue
-        if review.decided_at >= before:
-            continue
-        measure_id, ends_on, day = report.measure_id, report.period.ends_on, local_day(review.decided_at)
+        measure_id, ends_on, day = report.measure_id, report.period_ends_on, local_day(report.decided_at)
         completed_after[measure_id] = min(ends_on, completed_after.get(measure_id, ends_on))
         completed_on[measure_id] = min(day, completed_on.get(measure_id, day))
     return completed_after, completed_on
 
 
-def _owed_row(measure, period, unit, kind, versions, as_of, horizon) -> OwedReport:
-    before = end_of_day(as_of)
-    first = min((v.submitted_at for v in versions if v.submitted_at and v.submitted_at < before), default=None)
+def _owed_row(measure, period, unit, kind, versions: list[Version], as_of, horizon, before) -> OwedReport:
+    # Versions are in order, and each is submitted after the one before: the first sent is the first.
+    first = next((v for v in versions if v.submitted_at and v.submitted_at < before), None)
     latest = versions[-1] if versions else None
-    state = rules.obligation_state(period.due_on, local_day(first), as_of, horizon)
-    stage = latest.stage_on(as_of) if latest else None
-    decisions = [v.stage_on(as_of) for v in versions if v.stage_on(as_of) in ReviewDecision.values]
+    state = rules.obligation_state(period.due_on, first.submitted_on if first else None, as_of, horizon)
     return OwedReport(
-        measure, period, unit, kind, state, first, latest, stage, decisions[0] if decisions else None, as_of
+        measure=measure,
+        period=period,
+        unit=unit,
+        kind=kind,
+        state=state,
+        submitted_at=first.submitted_at if first else None,
+        latest=latest,
+        stage=latest.stage if latest else None,
+        first_decision=next((v.stage for v in versions if v.stage in DECISIONS), None),
+        as_of=as_of,
+        key=(measure.pk, period.pk, unit.pk, kind),
     )
 
 

@@ -4,7 +4,8 @@ indexed query for the alerts, and record each change of state as an event.
 The stored statuses are a cache of deadlines.engine for the day of the last scan, never the
 source of a page: after a scan as of any day, the rows are exactly what the engine says for
 that day (owed reports it no longer lists are removed). Work goes in batches of measures;
-each batch costs a fixed number of statements, however many rows it holds.
+each batch costs a fixed number of statements, however many rows it holds, and writes only
+the rows that changed.
 """
 
 from collections import Counter
@@ -21,6 +22,8 @@ from .rules import warning_horizon
 from .workdays import calendar_warning
 
 BATCH_SIZE = 200  # measures per batch
+MILESTONE_FIELDS = ("due_date", "completed_on")
+OWED_FIELDS = ("due_on", "submitted_at")
 
 
 @dataclass
@@ -52,58 +55,87 @@ def scan_deadlines(as_of: date, batch_size: int = BATCH_SIZE) -> ScanReport:
     return report
 
 
+@dataclass
+class _Wanted:
+    """A status the engine gives for a row, and the row as stored (pk, state, since, values)."""
+
+    state: str
+    values: dict
+    stored: tuple | None
+    # What a StatusEvent names: the milestone (its status row's subject), or the obligation row.
+    subject: str  # "milestone_id" or "obligation_id"
+
+
 def _store_milestones(state: engine.Programme, report: ScanReport) -> None:
     ids = [row.milestone.pk for row in state.milestones]
-    stored = {s.milestone_id: s for s in MilestoneStatus.objects.filter(milestone_id__in=ids)}
-    changes = []
-    for row in state.milestones:
-        status = stored.get(row.milestone.pk) or MilestoneStatus(milestone_id=row.milestone.pk, state="")
-        values = {"due_date": row.milestone.due_date, "completed_on": row.completed_on}
-        changes.append((status, row.state, values, {"milestone_id": row.milestone.pk}))
-    _write(MilestoneStatus, changes, state.as_of, report, ["state", "since", "due_date", "completed_on"])
-    report.milestones += len(state.milestones)
+    stored = {
+        milestone_id: rest
+        for milestone_id, *rest in MilestoneStatus.objects.filter(milestone_id__in=ids).values_list(
+            "milestone_id", "pk", "state", "since", *MILESTONE_FIELDS
+        )
+    }
+    wanted = [
+        _Wanted(
+            row.state,
+            {"milestone_id": row.milestone.pk, "due_date": row.milestone.due_date, "completed_on": row.completed_on},
+            stored.get(row.milestone.pk),
+            "milestone_id",
+        )
+        for row in state.milestones
+    ]
+    _write(MilestoneStatus, wanted, MILESTONE_FIELDS, state.as_of, report)
+    report.milestones += len(wanted)
 
 
 def _store_owed(state: engine.Programme, report: ScanReport) -> None:
-    measure_ids = [m.pk for m in state.measures]
     stored = {
-        (o.measure_id, o.period_id, o.unit_id, o.kind): o
-        for o in ReportObligation.objects.filter(measure_id__in=measure_ids)
+        (measure, period, unit, kind): rest
+        for measure, period, unit, kind, *rest in ReportObligation.objects.filter(
+            measure_id__in=[m.pk for m in state.measures]
+        ).values_list("measure_id", "period_id", "unit_id", "kind", "pk", "state", "since", *OWED_FIELDS)
     }
-    changes = []
+    wanted = []
     for row in state.owed:
-        obligation = stored.pop(row.key, None)
-        if obligation is None:
-            obligation = ReportObligation(
-                measure=row.measure, period=row.period, unit=row.unit, kind=row.kind, due_on=row.due_on, state=""
-            )
-            report.obligations_created += 1
-        values = {"due_on": row.due_on, "submitted_at": row.submitted_at}
-        changes.append((obligation, row.state, values, {"obligation": obligation}))
-    _write(ReportObligation, changes, state.as_of, report, ["state", "since", "due_on", "submitted_at"])
+        measure, period, unit, kind = row.key
+        values = {"measure_id": measure, "period_id": period, "unit_id": unit, "kind": kind}
+        values |= {"due_on": row.due_on, "submitted_at": row.submitted_at}
+        wanted.append(_Wanted(row.state, values, stored.pop(row.key, None), "obligation_id"))
+    report.obligations_created += sum(1 for w in wanted if w.stored is None)
+    _write(ReportObligation, wanted, OWED_FIELDS, state.as_of, report)
     if stored:  # owed no more on this day (the measure was completed, a unit was taken off it …)
-        ReportObligation.objects.filter(pk__in=[o.pk for o in stored.values()]).delete()
+        ReportObligation.objects.filter(pk__in=[rest[0] for rest in stored.values()]).delete()
         report.obligations_removed += len(stored)
-    report.obligations += len(state.owed)
+    report.obligations += len(wanted)
 
 
-def _write(model, changes, as_of, report, fields) -> None:
-    """Save the rows that differ and an event for each change of state."""
+def _write(model, wanted: list[_Wanted], fields, as_of: date, report: ScanReport) -> None:
+    """Create the new rows, update those that differ, and record an event for each change of state."""
     new, changed, events = [], [], []
-    for row, state, values, subject in changes:
-        differs = any(getattr(row, name) != value for name, value in values.items())
-        if row.state == state and not differs:
+    for item in wanted:
+        if item.stored is None:
+            row = model(state=item.state, since=as_of, **item.values)
+            new.append(row)
+            events.append(("", item.state, item, row))
             continue
-        if row.state != state:
-            events.append((row.state, state, subject))
-            report.transitions[state] += 1
-            row.state, row.since = state, as_of
-        for name, value in values.items():
-            setattr(row, name, value)
-        (changed if row.pk else new).append(row)
-    model.objects.bulk_create(new)  # sets the primary keys the events below point at
-    model.objects.bulk_update(changed, fields)
+        pk, old_state, since, *old_values = item.stored
+        values = [item.values[name] for name in fields]
+        if old_state == item.state and old_values == values:
+            continue
+        row = model(pk=pk, state=item.state, since=since, **dict(zip(fields, values, strict=True)))
+        if old_state != item.state:
+            row.since = as_of
+            events.append((old_state, item.state, item, row))
+        changed.append(row)
+    model.objects.bulk_create(new)  # sets the primary keys the obligation events point at
+    model.objects.bulk_update(changed, ["state", "since", *fields])
+    report.transitions.update(new_state for _, new_state, _, _ in events)
     StatusEvent.objects.bulk_create(
-        StatusEvent(from_state=old, to_state=new_state, occurred_on=as_of, **subject)
-        for old, new_state, subject in events
+        StatusEvent(from_state=old_state, to_state=new_state, occurred_on=as_of, **_subject(item, row))
+        for old_state, new_state, item, row in events
     )
+
+
+def _subject(item: _Wanted, row) -> dict:
+    if item.subject == "milestone_id":
+        return {"milestone_id": item.values["milestone_id"]}
+    return {"obligation_id": row.pk}

@@ -93,14 +93,18 @@ def ledger_export(
 
     measures = list(engine.monitored_measures(measures).order_by("position"))
     latest = _latest_reports(user, [m.pk for m in measures], chosen_period, as_of)
-    owed = {(r.measure.pk, r.period.pk): r for r in engine.programme(measures, as_of).reports}
+    state = engine.programme(measures, as_of)
+    owed = {(r.measure.pk, r.period.pk): r for r in state.reports}
     label = chosen_period.label if chosen_period else LATEST_LABEL
     rows = []
     for measure in measures:
         report = latest.get(measure.pk)
         period_id = report.period_id if report else chosen_period.pk if chosen_period else None
         owed_report = owed.get((measure.pk, period_id))
-        rows.append(_ledger_row(measure, report, owed_report, with_period=chosen_period is None, as_of=as_of))
+        completed = measure.pk in state.completed_on
+        rows.append(
+            _ledger_row(measure, report, owed_report, completed, with_period=chosen_period is None, as_of=as_of)
+        )
     return LedgerExport(
         document=document,
         label=label,
@@ -189,10 +193,17 @@ def _names(measure: Measure, role: str) -> str:
 
 
 def _ledger_row(
-    measure: Measure, report: ProgressReport | None, owed: engine.OwedReport | None, *, with_period: bool, as_of: date
+    measure: Measure,
+    report: ProgressReport | None,
+    owed: engine.OwedReport | None,
+    completed: bool,
+    *,
+    with_period: bool,
+    as_of: date,
 ) -> LedgerRow:
     """The measure's line: its report's text and a status naming the progress, the report's stage
-    and whether it came on time — all as of the export's day (deadlines.engine)."""
+    and whether it came on time — all as of the export's day (deadlines.engine). A measure that
+    owes no report says why."""
     plan = {
         "section": str(measure.section),
         "code": measure.code,
@@ -203,7 +214,7 @@ def _ledger_row(
     }
     timeliness = owed.state_label if owed else ""
     if report is None:
-        return LedgerRow(**plan, status=timeliness or NOT_REPORTED)
+        return LedgerRow(**plan, status=timeliness or _why_nothing_is_owed(measure, completed))
     stage = ReportState(report.stage_on(as_of)).label
     return LedgerRow(
         **plan,
@@ -213,6 +224,12 @@ def _ledger_row(
         status="·".join(part for part in (f"{report.get_status_display()}({stage})", timeliness) if part),
         period=report.period.label if with_period else "",
     )
+
+
+def _why_nothing_is_owed(measure: Measure, completed: bool) -> str:
+    if not measure.lead_units():
+        return "牵头单位未明确,无需报送"
+    return "已完成,无需报送" if completed else NOT_REPORTED
 
 
 def _plan_row(measure: Measure) -> PlanRow:

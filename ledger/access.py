@@ -72,7 +72,7 @@ def visible_reports(user, as_of: date | None = None) -> QuerySet[ProgressReport]
     submitted = Q(submitted_at__isnull=False)
     if as_of is not None:
         before = end_of_day(as_of)
-        reports = reports.filter(created_at__lt=before)
+        reports = reports.filter(ProgressReport.existed_by(before))
         sent = Q(submitted_at__lt=before) | Q(signoff_requested_at__lt=before)
         submitted = Q(submitted_at__lt=before)
     if reads_everything(user):
@@ -101,9 +101,23 @@ def visible_evidence(user) -> QuerySet[Evidence]:
     )
 
 
+def _roles_on(user, measure: Measure) -> set[str]:
+    """The roles the user's unit has on `measure` (named or through a group). Read once per user
+    object, like the user's groups: a request asks the database once however many checks it makes."""
+    if not hasattr(user, "_measure_roles"):
+        roles = {}
+        for measure_id, role in Assignment.objects.naming(user.unit_id).values_list("measure_id", "role"):
+            roles.setdefault(measure_id, set()).add(role)
+        user._measure_roles = roles
+    return user._measure_roles.get(measure.pk, set())
+
+
 def can_write_report(user, measure: Measure) -> bool:
-    return led_measures(user).filter(pk=measure.pk).exists()
+    """The question led_measures answers, for one measure."""
+    return is_unit_staff(user) and AssignmentRole.LEAD in _roles_on(user, measure)
 
 
 def can_contribute(user, measure: Measure) -> bool:
-    return shared_measures(user).filter(pk=measure.pk).exists()
+    """The question shared_measures answers, for one measure."""
+    roles = _roles_on(user, measure) if is_unit_staff(user) else set()
+    return AssignmentRole.RESPONSIBLE in roles and AssignmentRole.LEAD not in roles

@@ -7,7 +7,7 @@ report. The code refuses changes to frozen rows (`ImmutableRecordError`) and, on
 PostgreSQL, so do triggers (migration 0002).
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -115,8 +115,20 @@ class ReportContent(FrozenWhenSubmitted):
         verbose_name=_("最后保存人"),
     )
 
+    # The moments a version leaves the author's hands (a report may first go to the unit leader).
+    SENT_FIELDS = ("submitted_at",)
+
     class Meta:
         abstract = True
+
+    @classmethod
+    def existed_by(cls, before: datetime) -> Q:
+        """Versions that existed before the instant `before`: created by then — or sent by then,
+        for rows an older release wrote with the day of writing as their creation time."""
+        condition = Q(created_at__lt=before)
+        for name in cls.SENT_FIELDS:
+            condition |= Q(**{f"{name}__lt": before})
+        return condition
 
 
 class ProgressReportQuerySet(models.QuerySet):
@@ -127,6 +139,8 @@ class ProgressReportQuerySet(models.QuerySet):
 
 class ProgressReport(ReportContent):
     """A lead unit's consolidated report on one measure for one period, in versions."""
+
+    SENT_FIELDS = ("signoff_requested_at", "submitted_at")
 
     measure = models.ForeignKey(
         "measures.Measure", on_delete=models.PROTECT, related_name="reports", verbose_name=_("举措")
@@ -192,21 +206,35 @@ class ProgressReport(ReportContent):
 
     def stage_on(self, day: date | None) -> str | None:
         """The stage this version was in at the end of `day` (None: now); None if it did not
-        exist yet. The one rule for a report's stage: `ProgressReportQuerySet.in_stage` is
-        the same rule in SQL, for the current stage."""
-        before = clock.end_of_day(day) if day else None
-
-        def by_then(moment) -> bool:
-            return moment is not None and (before is None or moment < before)
-
+        exist yet (report_stage)."""
         review = getattr(self, "review", None)
-        if review is not None and by_then(review.decided_at):
-            return review.decision
-        if by_then(self.submitted_at):
-            return ReportState.SUBMITTED
-        if by_then(self.signoff_requested_at):
-            return ReportState.AWAITING_SIGNOFF
-        return ReportState.DRAFT if by_then(self.created_at) else None
+        return report_stage(
+            clock.end_of_day(day) if day else None,
+            created_at=self.created_at,
+            signoff_requested_at=self.signoff_requested_at,
+            submitted_at=self.submitted_at,
+            decision=review.decision if review else None,
+            decided_at=review.decided_at if review else None,
+        )
+
+
+def report_stage(
+    before: datetime | None, *, created_at, signoff_requested_at, submitted_at, decision=None, decided_at=None
+) -> str | None:
+    """The one rule for a report version's stage at the instant `before` (None: now): reviewed,
+    submitted, awaiting sign-off, a draft — or None when it did not exist yet. The engine calls
+    it on plain rows; `ProgressReportQuerySet.in_stage` is the same rule in SQL, for now."""
+
+    def by_then(moment) -> bool:
+        return moment is not None and (before is None or moment < before)
+
+    if decision and by_then(decided_at):
+        return decision
+    if by_then(submitted_at):
+        return ReportState.SUBMITTED
+    if by_then(signoff_requested_at):
+        return ReportState.AWAITING_SIGNOFF
+    return ReportState.DRAFT if by_then(created_at) else None  # (existed_by is this test in SQL)
 
 
 class ReviewDecision(models.TextChoices):
@@ -300,12 +328,12 @@ class Contribution(ReportContent):
 
     def stage_on(self, day: date | None) -> str | None:
         """Draft or submitted at the end of `day` (None: now); None if it did not exist yet."""
-        before = clock.end_of_day(day) if day else None
-        if self.submitted_at is not None and (before is None or self.submitted_at < before):
-            return ReportState.SUBMITTED
-        if before is None or self.created_at < before:
-            return ReportState.DRAFT
-        return None
+        return report_stage(
+            clock.end_of_day(day) if day else None,
+            created_at=self.created_at,
+            signoff_requested_at=None,
+            submitted_at=self.submitted_at,
+        )
 
 
 class ReportChild(models.Model):
