@@ -53,12 +53,17 @@ run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) & \
 	wait
 
+# One pytest worker per core; tests that share a Redis queue or a module's data run on one worker.
+TEST_WORKERS ?= auto
 test: install-dev
-	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" \
+		$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
+# Style, formatting, and the layer contract (.importlinter): an app importing one above it fails.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""Benchmark the dashboard pages on a province-scale dataset (ledger.scale) on PostgreSQL.
+"""Benchmark the dashboard pages on a province-scale dataset (demo.scale) on PostgreSQL.
 
     python bench/dashboards.py [--database-url postgres://…/bench_scale] [--as-of 2022-06-15] [--runs 5]
 
@@ -8,7 +8,7 @@ logged in through Django's test client as an office reviewer (or `--user superus
 each dashboard page for `?as_of=` (a day in the dataset's third year) and prints the SQL query
 count and the median time of `--runs` renders, with the slowest query of each page; a trivial
 page (the login form, anonymous) for comparison. The dashboards show one document, the
-latest (dashboards.state.programme_state): the figures are for it, inside the whole dataset.
+latest (dashboards.state.board): the figures are for it, inside the whole dataset.
 """
 
 import argparse
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scan_deadlines import database_config, ensure_database  # noqa: E402  (a sibling script, same conventions)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_scale"
-DEFAULT_AS_OF = "2022-06-15"  # the dataset runs 2020–2024 (ledger.scale.FIRST_YEAR): a day in year 3
+DEFAULT_AS_OF = "2022-06-15"  # the dataset runs 2020–2024 (demo.scale.FIRST_YEAR): a day in year 3
 STATEMENT_TIMEOUT = "120s"  # no single query may hang the run; applies to every connection
 PAGES = [
     "/dashboard/",
@@ -122,7 +122,7 @@ def analyze() -> None:
 
 
 def describe_dataset() -> None:
-    from ledger.scale import count_rows, ledger_rows
+    from demo.scale import count_rows, ledger_rows
 
     counts = count_rows()
     print(
@@ -169,14 +169,14 @@ def page_exists(path: str) -> bool:
 
 
 def shown_document(as_of) -> str:
-    from dashboards.state import programme_state
+    from dashboards.state import board
     from measures.selectors import current_document
 
     document = current_document()
-    state = programme_state(document, as_of)
+    state = board(document, as_of)
     return (
         f"{document.title}: {len(state.measures)} measures, {len(state.milestones)} milestone rows, "
-        f"{len(state.obligations)} report obligations up to the day, {len(state.targets)} targets"
+        f"{len(state.reports)} owed reports up to the day, {len(state.targets)} targets"
     )
 
 

@@ -99,8 +99,7 @@ def setup_django(url: str) -> None:
 
 def benchmark_milestone_ids() -> tuple[str, list]:
     """SQL selecting the benchmark document's milestone ids, for raw deletes."""
-    from deadlines.models import Milestone
-    from measures.models import Measure, PolicyDocument
+    from measures.models import Measure, Milestone, PolicyDocument
 
     q = _quote
     return (
@@ -133,7 +132,7 @@ def delete_dataset() -> None:
     and write an audit entry for each."""
     from django.db import connection, transaction
 
-    from deadlines.models import Milestone
+    from measures.models import Milestone
     from measures.models import Measure, PolicyDocument, Section
 
     docs = f"SELECT id FROM {_quote(PolicyDocument)} WHERE title = %s"
@@ -148,7 +147,7 @@ def delete_dataset() -> None:
 
 def prepare_dataset(n: int, fresh: bool) -> None:
     """Reuse the benchmark plan if it has exactly `n` milestones, else (or with --fresh) build it."""
-    from deadlines.models import Milestone
+    from measures.models import Milestone
     from measures.models import PolicyDocument
 
     others = Milestone.objects.exclude(measure__document__title=TITLE).count()
@@ -174,7 +173,7 @@ def build_dataset(n: int) -> None:
     """Synthetic rows through bulk_create: benchmark data, not audited edits, so no auditlog entries."""
     from django.db import transaction
 
-    from deadlines.models import Milestone
+    from measures.models import Milestone
     from measures.models import Measure, PolicyDocument, Section
 
     rng = random.Random(20200630)  # the same dataset on every build

@@ -53,15 +53,23 @@ def _ensure_directory() -> None:
     Unit.objects.get_or_create(name=OUTSIDER_UNIT, defaults={"kind": UnitKind.GOVERNMENT})
 
 
+@cache
+def _parsed_seed():
+    from measures.parsing import parse_document
+
+    return parse_document(seed_text())
+
+
 def _ensure_plan():
     from measures.models import PolicyDocument
-    from measures.parsing import parse_document
     from measures.services import import_document
 
-    _ensure_directory()
-    parsed = parse_document(seed_text())
+    parsed = _parsed_seed()
     document = PolicyDocument.objects.filter(title=parsed.title, published_on=parsed.published_on).first()
-    return document or import_document(parsed).document
+    if document is None:
+        _ensure_directory()
+        document = import_document(parsed).document
+    return document
 
 
 def _ensure_actor(username: str):
@@ -77,6 +85,7 @@ def _ensure_actor(username: str):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with the world built in it (only when a test uses the database)."""
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -84,6 +93,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _ensure_plan()
         for username in ACTORS:
             _ensure_actor(username)
+    yield
+    _close_other_sessions(django_db_blocker)
+
+
+@pytest.fixture(autouse=True)
+def world(request):
+    """Every test that touches the database starts with the world in it. A test that commits
+    (browser, integration) flushes the database when it ends; the next test rebuilds the world —
+    with pytest-xdist, any test may come after one of those on its worker."""
+    uses_db = {"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db")
+    if uses_db and "empty_world" not in request.fixturenames:
+        from accounts.models import User
+
+        request.getfixturevalue("db")
+        if not User.objects.filter(username="outsider").exists():  # built last: a flush took it all
+            _ensure_plan()
+            for username in ACTORS:
+                _ensure_actor(username)
 
 
 @pytest.fixture(scope="session")
@@ -126,6 +153,7 @@ def empty_world(db):
     from accounts.models import User
     from measures.models import Measure, PolicyDocument
 
+    _ensure_directory()
     Measure.objects.all().delete()
     PolicyDocument.objects.all().delete()
     User.objects.all().delete()
@@ -189,11 +217,9 @@ def chromium_path() -> str:
     return os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def close_other_sessions_at_the_end(django_db_setup, django_db_blocker):
+def _close_other_sessions(django_db_blocker):
     """Worker and live-server processes may leave PostgreSQL sessions behind; end them before
     the test database is dropped, so teardown doesn't warn that it is still in use."""
-    yield
     from django.db import connection
 
     if connection.vendor != "postgresql":

@@ -11,6 +11,8 @@ import pytest
 from .conftest import ROOT
 
 CELERY = str(Path(sys.executable).with_name("celery"))
+# A worker here would take the integration tests' tasks off the same Redis queue: same test worker.
+pytestmark = pytest.mark.xdist_group("redis")
 
 
 def start_worker(env_overrides, tmp_path):

@@ -10,8 +10,7 @@ from django.contrib import admin
 from django.urls import reverse
 from pytest_django.asserts import assertRedirects
 
-from measures.models import Milestone, MilestoneKind, MilestoneSource
-from measures.models import Assignment, AssignmentRole, Measure, MeasureKind
+from measures.models import Assignment, AssignmentRole, Measure, MeasureKind, Milestone, MilestoneKind, MilestoneSource
 from units.models import Unit, UnitAlias, UnitContact, UnitGroup
 
 PLAN_APP_LABELS = ("units", "measures", "deadlines", "accounts")

@@ -6,8 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from measures.models import Milestone
-from measures.models import Assignment, Measure, MeasureKind, PolicyDocument, Section, Target
+from measures.models import Assignment, Measure, MeasureKind, Milestone, PolicyDocument, Section, Target
 from units.models import Unit
 
 # Session and user, COUNT for the paginator, measures with section, then assignments, milestones, targets.

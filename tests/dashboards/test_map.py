@@ -14,12 +14,10 @@ from django.urls import reverse
 from core import clock
 from dashboards.map import battle_map, report_cells, timeline_span
 from dashboards.state import board
-from deadlines.models import ReportObligation
-from measures.models import Milestone, MilestoneKind
 from deadlines.scan import scan_deadlines
 from ledger import services
 from ledger.periods import open_periods
-from measures.models import Assignment, AssignmentRole, Measure, MeasureKind
+from measures.models import Assignment, AssignmentRole, Measure, MeasureKind, Milestone, MilestoneKind
 from units.models import Unit
 
 AS_OF = date(2019, 3, 20)

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+# The tests share one migrated SQLite file: one pytest-xdist worker migrates it once.
+pytestmark = pytest.mark.xdist_group("scale")
+
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--allow-sqlite", "--documents", "2", "--measures", "3", "--units", "10", "--years", "1"]
 TABLES = {

@@ -10,7 +10,8 @@ from deadlines.tasks import deliver_pending, send_supervision_digests
 
 from .conftest import wait_for
 
-pytestmark = pytest.mark.services
+# One Redis database for all of them: they run on one test worker (pytest-xdist), one after another.
+pytestmark = [pytest.mark.services, pytest.mark.xdist_group("redis")]
 
 
 @pytest.fixture

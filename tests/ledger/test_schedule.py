@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from accounts.roles import UNIT_REPORTER
 from accounts.services import ensure_role_groups
+from core.errors import NotAllowed
 from deadlines.models import MilestoneStatus
 from deadlines.scan import scan_deadlines
 from ledger.schedule import ScheduleError, add_schedule_milestone
-from core.errors import NotAllowed
 from units.models import Unit
 
 from ..conftest import SEED_PATH

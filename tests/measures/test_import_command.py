@@ -6,8 +6,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 
-from measures.models import Milestone
-from measures.models import Assignment, Measure, PolicyDocument, Section, Target
+from measures.models import Assignment, Measure, Milestone, PolicyDocument, Section, Target
 from units.models import Unit, UnitGroup
 
 from ..conftest import SEED_PATH, seed_text
