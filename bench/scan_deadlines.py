@@ -132,8 +132,7 @@ def delete_dataset() -> None:
     and write an audit entry for each."""
     from django.db import connection, transaction
 
-    from measures.models import Milestone
-    from measures.models import Measure, PolicyDocument, Section
+    from measures.models import Measure, Milestone, PolicyDocument, Section
 
     docs = f"SELECT id FROM {_quote(PolicyDocument)} WHERE title = %s"
     with transaction.atomic(), connection.cursor() as cursor:
@@ -147,8 +146,7 @@ def delete_dataset() -> None:
 
 def prepare_dataset(n: int, fresh: bool) -> None:
     """Reuse the benchmark plan if it has exactly `n` milestones, else (or with --fresh) build it."""
-    from measures.models import Milestone
-    from measures.models import PolicyDocument
+    from measures.models import Milestone, PolicyDocument
 
     others = Milestone.objects.exclude(measure__document__title=TITLE).count()
     if others:
@@ -173,8 +171,7 @@ def build_dataset(n: int) -> None:
     """Synthetic rows through bulk_create: benchmark data, not audited edits, so no auditlog entries."""
     from django.db import transaction
 
-    from measures.models import Milestone
-    from measures.models import Measure, PolicyDocument, Section
+    from measures.models import Measure, Milestone, PolicyDocument, Section
 
     rng = random.Random(20200630)  # the same dataset on every build
     with transaction.atomic():

@@ -17,7 +17,7 @@ queries per call, whatever the number of measures.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
@@ -236,14 +236,16 @@ def programme(measures, as_of: date) -> Programme:
     ]
     report_rows = _by_key(reports, lambda r: (r.measure_id, r.period_id))
     contribution_rows = _by_key(contributions, lambda c: (c.measure_id, c.period_id, c.unit_id))
-    owed = []
+    owed, shared = [], {}
     for measure, period, unit, kind in owed_reports(measures, periods, completed_after):
-        versions = (
-            report_rows.get((measure.pk, period.pk), [])
-            if kind == Kind.REPORT
-            else contribution_rows.get((measure.pk, period.pk, unit.pk), [])
-        )
-        owed.append(_owed_row(measure, period, unit, kind, versions, as_of, horizon, before))
+        if kind == Kind.REPORT:  # one consolidated report for all lead units: judge it once
+            key = (measure.id, period.id)
+            if key not in shared:
+                shared[key] = _owed_row(measure, period, unit, kind, report_rows.get(key, []), as_of, horizon, before)
+            owed.append(replace(shared[key], unit=unit, key=(measure.id, period.id, unit.id, kind)))
+        else:
+            versions = contribution_rows.get((measure.id, period.id, unit.id), [])
+            owed.append(_owed_row(measure, period, unit, kind, versions, as_of, horizon, before))
     targets = _targets(measures, periods, ids, before, as_of)
     return Programme(as_of, horizon, measures, periods, milestones, owed, targets, completed_on)
 
@@ -385,7 +387,7 @@ def _owed_row(measure, period, unit, kind, versions: list[Version], as_of, horiz
         stage=latest.stage if latest else None,
         first_decision=next((v.stage for v in versions if v.stage in DECISIONS), None),
         as_of=as_of,
-        key=(measure.pk, period.pk, unit.pk, kind),
+        key=(measure.id, period.id, unit.id, kind),
     )
 
 

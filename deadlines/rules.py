@@ -10,10 +10,10 @@ says what was done by 31 December. The office's approval confirms it; until then
 Reports: on time or late (迟报) once first submitted; missing (漏报) after the due date; due
 soon inside the window; pending before.
 
-Targets: a target is judged when the report covering its due date falls due (a target due
-on 31 December is judged once December's report is due): met, or missed. Before that it is
-met, behind (the latest value falls short) or not yet due (no value). The value that counts
-is the latest approved one measured on or before the due date.
+Targets: a target is judged the day after the report covering its due date was due (a target
+due on 31 December is judged once December's report, due on 5 January, is late): met, or
+missed. Before that it is met, behind (the latest value falls short) or not yet due (no
+value). The value that counts is the latest approved one measured on or before the due date.
 """
 
 from datetime import date, datetime
@@ -89,11 +89,11 @@ def meets(comparator: str, goal: Decimal, value: Decimal) -> bool:
 
 
 def target_verdict(comparator: str, goal: Decimal, value: Decimal | None, as_of: date, judged_on: date | None) -> str:
-    """`value` is the approved value that counts; `judged_on` the day the target is judged
-    (None: a target without a date is never judged, only met or behind)."""
+    """`value` is the approved value that counts; `judged_on` the due date of the report covering
+    the target's due date (None: a target without a date is never judged, only met or behind)."""
     if value is not None and meets(comparator, goal, value):
         return TargetVerdict.MET
-    if judged_on is not None and as_of >= judged_on:
+    if judged_on is not None and as_of > judged_on:
         return TargetVerdict.MISSED
     return TargetVerdict.BEHIND if value is not None else TargetVerdict.NOT_DUE
 

@@ -195,11 +195,10 @@ class DraftSerializer(serializers.Serializer):
         return rows
 
     def validate_claimed_milestones(self, ids):
-        if len(ids) != len(set(ids)):
-            raise serializers.ValidationError("同一节点只能申报一次")
-        foreign = sorted(set(ids) - set(self.context["report"].measure.milestones.values_list("pk", flat=True)))
-        if foreign:
-            raise serializers.ValidationError(f"节点 {', '.join(map(str, foreign))} 不属于本举措")
+        try:
+            services.check_claims(self.context["report"].measure, ids)
+        except services.ServiceError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
         return ids
 
 

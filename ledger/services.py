@@ -158,13 +158,22 @@ def _replace_children(report, target_values, claimed_milestone_ids) -> None:
             TargetActual(report=report, target_id=v.target_id, value=v.value, as_of=v.as_of) for v in target_values
         )
     if claimed_milestone_ids is not None:
-        kinds = dict(report.measure.milestones.values_list("pk", "kind"))
-        if not set(claimed_milestone_ids) <= set(kinds):
-            raise ServiceError("节点不属于本举措")
-        if any(kinds[m] not in DATED_KINDS for m in claimed_milestone_ids):
-            raise ServiceError("长期推进、每年、按序时进度推进的节点没有截止日期,不能申报完成;请申报具体的限时节点")
+        check_claims(report.measure, claimed_milestone_ids)
         report.claims.all().delete()
         MilestoneClaim.objects.bulk_create(MilestoneClaim(report=report, milestone_id=m) for m in claimed_milestone_ids)
+
+
+def check_claims(measure: Measure, milestone_ids) -> None:
+    """Milestones a report may claim done: this measure's, each once, and only dated ones —
+    an ongoing, yearly or per-schedule milestone has no date to be done by."""
+    if len(milestone_ids) != len(set(milestone_ids)):
+        raise ServiceError("同一节点只能申报一次")
+    kinds = dict(measure.milestones.values_list("pk", "kind"))
+    foreign = sorted(set(milestone_ids) - set(kinds))
+    if foreign:
+        raise ServiceError(f"节点 {', '.join(map(str, foreign))} 不属于本举措")
+    if any(kinds[m] not in DATED_KINDS for m in milestone_ids):
+        raise ServiceError("长期推进、每年、按序时进度推进的节点没有截止日期,不能申报完成;请申报具体的限时节点")
 
 
 def _check_editable(user, report) -> None:

@@ -229,3 +229,12 @@ def _close_other_sessions(django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The longest tests first (after pytest-django has put database tests before committing
+    ones): on pytest-xdist they start at once on one worker while the others share the rest,
+    instead of running alone at the end."""
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    items[:] = slow + [item for item in items if not item.get_closest_marker("slow")]

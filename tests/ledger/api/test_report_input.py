@@ -64,6 +64,24 @@ def test_claiming_a_milestone_of_another_measure_is_a_400(api, draft, plan):
     ]
 
 
+def test_claiming_an_ongoing_milestone_is_a_400_as_in_the_form(client, plan, period):
+    """The form offers only dated milestones; the API and the service refuse the others."""
+    from accounts.roles import UNIT_REPORTER
+    from ledger.services import open_report as open_draft
+
+    from ...conftest import make_user
+
+    tax = make_user("tax_reporter", UNIT_REPORTER, "市税务局")
+    client.force_login(tax)
+    measure = plan.measures.get(number=3)  # 2019年底前取得阶段性成果,长期推进
+    draft = open_draft(tax, measure, period)
+    ongoing = measure.milestones.get(kind="ongoing")
+    response = patch(client, draft.pk, {"claimed_milestones": [ongoing.pk]}, etag_of(draft))
+    assert refused_field(response) == ["claimed_milestones"]
+    assert "不能申报完成" in response.json()["claimed_milestones"][0]
+    assert not draft.claims.exists()
+
+
 def test_fields_left_out_of_a_save_keep_their_stored_values(api, lead_reporter, draft, measure):
     target, milestone = measure.targets.first(), measure.milestones.first()
     report = services.save_report_draft(
