@@ -13,10 +13,12 @@ from ledger.uploads import UploadRejected
 
 
 def docx_bytes():
+    """The same bytes on every call: a fixed timestamp, so the test's id is the same on every
+    pytest-xdist worker (they compare what they collected)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        for name, text in (("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2019, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
@@ -36,6 +38,7 @@ def zip_bomb_bytes():
         ("现场.jpg", b"\xff\xd8\xff\xe0....", "image/jpeg"),
         ("台账.docx", docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     ],
+    ids=["pdf", "png", "jpg", "docx"],
 )
 def test_allowed_files_are_stored_with_their_real_type(lead_reporter, draft, name, content, content_type):
     evidence = services.attach_evidence(lead_reporter, draft, SimpleUploadedFile(name, content, "text/plain"))
