@@ -23,6 +23,7 @@ if DJANGO_ENV not in ("development", "production"):
 PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+DEVELOPMENT_KEY = "development-only-key-never-used-in-production"
 
 if PRODUCTION:
     # No fallback: a guessable key or an open host list must never reach a server.
@@ -33,8 +34,15 @@ if PRODUCTION:
         raise ImproperlyConfigured(f"Production needs SECRET_KEY and ALLOWED_HOSTS: {exc}") from exc
     if len(SECRET_KEY) < 32 or not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Production needs a SECRET_KEY of 32+ characters and a non-empty ALLOWED_HOSTS.")
+    # The development key is published in this file; wildcard hosts and DEBUG leak data.
+    if SECRET_KEY == DEVELOPMENT_KEY:
+        raise ImproperlyConfigured("Production refuses the published development SECRET_KEY.")
+    if any(host.strip() in ("*", ".") for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured("Production refuses ALLOWED_HOSTS='*': list the server's host names.")
+    if DEBUG:
+        raise ImproperlyConfigured("Production refuses DEBUG=true: it shows settings and code to visitors.")
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="development-only-key-never-used-in-production")
+    SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_KEY)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -79,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.csp.ContentSecurityPolicyMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Last, as django-axes asks: it inspects the response of a failed login.
     "axes.middleware.AxesMiddleware",
@@ -98,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ledger.context_processors.roles",
+                "core.csp.nonce",
             ],
         },
     },

@@ -73,3 +73,20 @@ def test_pages_forbid_framing_and_sniffing(client, db):
     response = client.get("/accounts/login/")
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_production_refuses_the_published_development_key():
+    from django.conf import settings as django_settings
+
+    result = run_django({**PRODUCTION, "SECRET_KEY": django_settings.DEVELOPMENT_KEY}, "check")
+    assert result.returncode != 0 and "development SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_wildcard_hosts():
+    result = run_django({**PRODUCTION, "ALLOWED_HOSTS": "ledger.example.gov.cn,*"}, "check")
+    assert result.returncode != 0 and "ALLOWED_HOSTS='*'" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = run_django({**PRODUCTION, "DEBUG": "true"}, "check")
+    assert result.returncode != 0 and "DEBUG=true" in result.stderr
