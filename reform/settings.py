@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.client.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,11 +137,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plan"
 LOGOUT_REDIRECT_URL = "login"
 
-# Brute-force protection: lock an account after 10 failures for an hour.
+# Proxies whose X-Forwarded-For we believe (addresses or networks); the nginx of deploy/ runs
+# on the same machine. Everything else is a client, whatever headers it sends.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+
+# Brute-force protection: 10 failures of one username from one client address lock that pair
+# for an hour. Never the username alone (anyone could lock anyone out) nor the address alone
+# (behind a proxy or a government NAT, many users share one). Failures while locked out do not
+# extend the lock, so it always ends.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = 1  # hours
-# Either a username or an address failing 10 times is locked out.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

@@ -35,3 +35,49 @@ def test_logout_needs_a_post_and_returns_to_login(client, reporter):
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response["Location"] == reverse("login")
     assert client.get(reverse("plan")).status_code == 302
+
+
+PROXY = "127.0.0.1"  # the nginx of deploy/, a trusted proxy by default
+
+
+def login(client, username, password, client_ip, peer=PROXY, forwarded=None):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=peer,
+        HTTP_X_FORWARDED_FOR=forwarded if forwarded is not None else client_ip,
+    )
+
+
+def test_failures_behind_the_proxy_lock_one_user_at_one_address_not_everyone(client, reporter, co_reporter):
+    for _ in range(10):
+        login(client, "co_reporter", "wrong", "198.51.100.7")
+    assert login(client, "co_reporter", "x-Passw0rd-x", "198.51.100.7").status_code == 429
+    # The same user from another address, and another user from the attacker's address, get in.
+    assert login(client, "co_reporter", "x-Passw0rd-x", "198.51.100.8").status_code == 302
+    client.logout()
+    assert login(client, "lead_reporter", "x-Passw0rd-x", "198.51.100.7").status_code == 302
+
+
+def test_a_client_cannot_escape_the_lock_by_forging_forwarded_for(client, reporter):
+    for n in range(10):
+        login(client, "lead_reporter", "wrong", None, peer="203.0.113.9", forwarded=f"10.0.0.{n}")
+    response = login(client, "lead_reporter", "x-Passw0rd-x", None, peer="203.0.113.9", forwarded="10.9.9.9")
+    assert response.status_code == 429
+
+
+def test_the_proxy_appended_address_counts_not_what_the_client_wrote(client, reporter):
+    for n in range(10):
+        login(client, "lead_reporter", "wrong", None, forwarded=f"10.0.0.{n}, 198.51.100.7")
+    assert login(client, "lead_reporter", "x-Passw0rd-x", "198.51.100.7").status_code == 429
+
+
+def test_failures_during_the_lock_do_not_extend_it(client, reporter, time_machine):
+    time_machine.move_to("2026-03-02 09:00 +0800", tick=False)
+    for _ in range(10):
+        login(client, "lead_reporter", "wrong", "198.51.100.7")
+    time_machine.move_to("2026-03-02 09:50 +0800", tick=False)
+    for _ in range(5):
+        assert login(client, "lead_reporter", "wrong", "198.51.100.7").status_code == 429
+    time_machine.move_to("2026-03-02 10:01 +0800", tick=False)
+    assert login(client, "lead_reporter", "x-Passw0rd-x", "198.51.100.7").status_code == 302
