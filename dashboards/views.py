@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.errors import NotAllowed, ServiceError
+from core.params import BadParameter, parse_date, parse_id
 from deadlines.engine import judged_periods
 from ledger import access
 from ledger.models import ReportingPeriod
@@ -29,20 +30,12 @@ from .models import RankingSnapshot
 from .state import board, overview
 
 
-class BadQuery(ValueError):
-    pass
-
-
 def _filters(request) -> dict:
-    raw = request.GET.get("as_of", "")
-    try:
-        as_of = date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        raise BadQuery(f"日期“{raw}”无效,应为 YYYY-MM-DD") from None
-    unit = request.GET.get("unit", "")
-    if unit and not unit.isdigit():
-        raise BadQuery(f"单位“{unit}”无效")
-    return {"as_of": as_of, "section": request.GET.get("section", ""), "unit_id": int(unit) if unit else None}
+    return {
+        "as_of": parse_date(request.GET.get("as_of"), "as_of", default=timezone.localdate()),
+        "section": request.GET.get("section", ""),
+        "unit_id": parse_id(request.GET.get("unit"), "unit"),
+    }
 
 
 def dashboard_page(template):
@@ -57,10 +50,7 @@ def dashboard_page(template):
             document = current_document()
             if document is None:
                 return render(request, "dashboards/empty.html", {"nav": "dashboard"})
-            try:
-                filters = _filters(request)
-            except BadQuery as exc:
-                return HttpResponseBadRequest(str(exc))
+            filters = _filters(request)
             state = board(document, **filters)
             context = {
                 "nav": "dashboard",
@@ -102,8 +92,8 @@ def report_list(request, state):
     rows = state.reports
     if wanted := request.GET.get("state"):
         rows = [r for r in rows if r.state == wanted]
-    if (period := request.GET.get("period", "")).isdigit():
-        rows = [r for r in rows if r.period.pk == int(period)]
+    if (period := parse_id(request.GET.get("period"), "period")) is not None:
+        rows = [r for r in rows if r.period.pk == period]
     rows = sorted(rows, key=lambda r: (r.due_on, r.unit.name, r.measure.position))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return {"page_obj": page, "rows": page.object_list, "wanted": wanted or ""}
@@ -133,8 +123,8 @@ def battle_map_page(request, state):
 
 def _period_for(request, as_of):
     """The requested period, or the latest one already judged on `as_of`."""
-    if (raw := request.GET.get("period", "")).isdigit():
-        return ReportingPeriod.objects.filter(pk=int(raw)).first()
+    if (period := parse_id(request.GET.get("period"), "period")) is not None:
+        return ReportingPeriod.objects.filter(pk=period).first()
     return ranking.default_period(as_of)
 
 
@@ -164,11 +154,10 @@ def publish_ranking(request):
         raise PermissionDenied("只有市营商办可以发布排名")
     document = current_document()
     source = request.POST if request.method == "POST" else request.GET
-    period = get_object_or_404(ReportingPeriod, pk=_id_or_zero(source.get("period", "")))
-    try:
-        as_of = date.fromisoformat(source.get("as_of", ""))
-    except ValueError:
-        return HttpResponseBadRequest("参数 as_of 应为 YYYY-MM-DD 格式的日期")
+    period = get_object_or_404(ReportingPeriod, pk=parse_id(source.get("period"), "period", default=0))
+    as_of = parse_date(source.get("as_of"), "as_of")
+    if as_of is None:
+        raise BadParameter("as_of", "缺少日期")
     if request.method == "POST" and source.get("confirm") == "yes":
         try:
             snapshot = ranking.publish(request.user, document, period, as_of)
@@ -182,10 +171,6 @@ def publish_ranking(request):
     preview = ranking.compute_ranking(document, period, ranking.current_formula(), as_of)
     context = {"nav": "dashboard", "ranking": preview, "period": period, "as_of": as_of}
     return render(request, "dashboards/ranking_publish.html", context)
-
-
-def _id_or_zero(raw: str) -> int:
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
 
 
 @login_required

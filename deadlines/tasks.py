@@ -5,11 +5,13 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
+from core.params import parse_date
+
 from . import notify, services
 
 
 def _day(as_of: str | None) -> date:
-    return date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return parse_date(as_of, "as_of", default=timezone.localdate())
 
 
 @shared_task

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core import clock
+from core.params import parse_id
 from ledger import access
 from ledger import selectors as ledger_selectors
 from ledger.forms import ReviewForm
@@ -44,7 +45,13 @@ def review_queue(request):
     today = clock.today()
     filters = {key: request.GET.get(key, "") for key in ("section", "unit", "period")}
     state = request.GET.get("state", ReportState.SUBMITTED)
-    queue = ledger_selectors.review_queue(request.user, state=state, **filters)
+    queue = ledger_selectors.review_queue(
+        request.user,
+        state=state,
+        section=filters["section"],
+        unit=parse_id(filters["unit"], "unit"),
+        period=parse_id(filters["period"], "period"),
+    )
     page = Paginator(queue, 25).get_page(request.GET.get("page"))
     owed = selectors.timeliness(page.object_list, today)
     for report in page.object_list:

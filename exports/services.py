@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db.models import OuterRef, Subquery
 
+from core.params import parse_id
 from deadlines import engine
 from ledger import access
 from ledger.models import ProgressReport, ReportingPeriod, ReportState
@@ -35,8 +36,6 @@ __all__ = [
 
 LATEST = "latest"
 LATEST_LABEL = "最新"
-# Longer ids cannot be primary keys; refusing them early keeps SQLite from overflowing.
-MAX_ID_DIGITS = 18
 
 
 class BadExportRequest(ValueError):
@@ -137,18 +136,10 @@ def write_plan_xlsx(output, document: PolicyDocument) -> int:
     return write_plan_rows_xlsx(output, rows, title=f"《{document.title}》任务分工", subtitle=subtitle)
 
 
-def _id(value: str, name: str) -> int:
-    if not value.isdigit() or len(value) > MAX_ID_DIGITS:
-        raise BadExportRequest(f"参数 {name} 须为编号,收到“{value[:40]}”")
-    return int(value)
-
-
 def _period(value: str) -> ReportingPeriod | None:
     if value in ("", LATEST):
         return None
-    if not value.isdigit() or len(value) > MAX_ID_DIGITS:
-        raise BadExportRequest(f"参数 period 须为填报周期编号或 latest,收到“{value[:40]}”")
-    found = ReportingPeriod.objects.filter(pk=int(value)).first()
+    found = ReportingPeriod.objects.filter(pk=parse_id(value, "period")).first()
     if found is None:
         raise BadExportRequest(f"没有编号为 {value} 的填报周期")
     return found
@@ -162,7 +153,7 @@ def _section(document: PolicyDocument, numeral: str) -> Section:
 
 
 def _unit(value: str) -> Unit:
-    pk = _id(value, "unit")
+    pk = parse_id(value, "unit")
     found = Unit.objects.filter(pk=pk).first()
     if found is None:
         raise BadExportRequest(f"参数 unit:没有编号为 {pk} 的单位")

@@ -1,7 +1,6 @@
 """Excel downloads. Thin: pick the document, let the service scope and build, stream the file."""
 
 import tempfile
-from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseBadRequest
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.params import parse_date, parse_id
 from measures.models import PolicyDocument
 from measures.selectors import current_document
 
@@ -29,9 +29,7 @@ def _document(request) -> PolicyDocument:
         if document is None:
             raise Http404("尚未导入任何政策文件")
         return document
-    if not value.isdigit() or len(value) > services.MAX_ID_DIGITS:
-        raise services.BadExportRequest(f"参数 document 须为政策文件编号,收到“{value[:40]}”")
-    document = PolicyDocument.objects.filter(pk=int(value)).first()
+    document = PolicyDocument.objects.filter(pk=parse_id(value, "document")).first()
     if document is None:
         raise Http404("没有这份政策文件")
     return document
@@ -56,13 +54,7 @@ def _xlsx_response(write, filename: str) -> FileResponse:
 
 def _as_of(request):
     """?as_of=YYYY-MM-DD exports the ledger as it stood at the end of that day (default today)."""
-    raw = request.GET.get("as_of", "").strip()
-    if not raw:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise services.BadExportRequest(f"日期“{raw}”无效,应为 YYYY-MM-DD") from None
+    return parse_date(request.GET.get("as_of"), "as_of", default=timezone.localdate())
 
 
 @never_cache

@@ -22,17 +22,19 @@ def signoff_queue(user) -> list[ProgressReport]:
     )
 
 
-def review_queue(user, *, state: str = ReportState.SUBMITTED, section: str = "", unit: str = "", period: str = ""):
+def review_queue(
+    user, *, state: str = ReportState.SUBMITTED, section: str = "", unit: int | None = None, period: int | None = None
+):
     """Latest versions visible to `user`, filtered like the office's review queue."""
     reports = access.visible_reports(user).filter(next_version__isnull=True)
     if state in ReportState.values:
         reports = reports.in_stage(state)
     if section:
         reports = reports.filter(measure__section__numeral=section)
-    if unit.isdigit():
-        reports = reports.filter(unit_id=int(unit))
-    if period.isdigit():
-        reports = reports.filter(period_id=int(period))
+    if unit is not None:
+        reports = reports.filter(unit_id=unit)
+    if period is not None:
+        reports = reports.filter(period_id=period)
     return (
         reports.select_related("measure__section", "period", "unit", "author", "submitted_by", "review__reviewer")
         .prefetch_related("evidence", "claims__milestone")

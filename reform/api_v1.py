@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
 
 from core.api import FIELD_ERRORS
 from ledger.api import ReportViewSet
@@ -15,6 +16,8 @@ from units.api import GroupViewSet, UnitViewSet
 
 class TokenView(ObtainAuthToken):
     """用户名和密码换取 API 令牌;之后在请求头写 Authorization: Token <令牌>。"""
+
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # DRF's view names its own, unbounded
 
     @extend_schema(
         auth=[],

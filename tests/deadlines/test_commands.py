@@ -26,7 +26,7 @@ def test_a_year_without_holiday_data_is_scanned_with_a_warning(plan):
 
 
 def test_a_bad_date_is_named(db):
-    with pytest.raises(CommandError, match="日期“2019-02-30”无效"):
+    with pytest.raises(CommandError, match="--as-of:“2019-02-30”不是有效日期"):
         run("scan_deadlines", "--as-of", "2019-02-30")
 
 

@@ -45,7 +45,7 @@ def test_the_daily_job_opens_todays_period(db):
 
 
 def test_open_period_command_names_a_bad_date(db):
-    with pytest.raises(CommandError, match="日期“2019-13-01”无效"):
+    with pytest.raises(CommandError, match="--date:“2019-13-01”不是有效日期"):
         call_command("open_period", "--date", "2019-13-01")
     out = StringIO()
     call_command("open_period", "--date", "2019-12-15", stdout=out)

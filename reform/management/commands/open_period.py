@@ -1,8 +1,7 @@
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.params import BadParameter, parse_date
 from ledger.periods import open_current_period
 
 
@@ -14,8 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, day=None, **options):
         try:
-            today = date.fromisoformat(day) if day else timezone.localdate()
-        except ValueError:
-            raise CommandError(f"日期“{day}”无效,应为 YYYY-MM-DD") from None
+            today = parse_date(day, "--date", default=timezone.localdate())
+        except BadParameter as exc:
+            raise CommandError(str(exc)) from None
         period = open_current_period(today)
         self.stdout.write(f"填报周期:{period}(截止 {period.due_on:%Y-%m-%d})")
