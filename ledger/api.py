@@ -28,6 +28,8 @@ from units.models import Unit
 
 from . import access, services
 from .models import (
+    COMMENT_LIMIT,
+    TEXT_LIMIT,
     Evidence,
     ProgressReport,
     ProgressStatus,
@@ -177,9 +179,9 @@ class DraftSerializer(serializers.Serializer):
     sent, replace the whole list."""
 
     status = serializers.ChoiceField(choices=ProgressStatus.choices, required=False)
-    progress = serializers.CharField(required=False, allow_blank=True)
-    problems = serializers.CharField(required=False, allow_blank=True)
-    next_steps = serializers.CharField(required=False, allow_blank=True)
+    progress = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMIT)
+    problems = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMIT)
+    next_steps = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMIT)
     actuals = TargetValueSerializer(many=True, required=False)
     claimed_milestones = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, help_text="申报已完成的节点 id,须属于本举措"
@@ -203,13 +205,16 @@ class DraftSerializer(serializers.Serializer):
 
 
 class ApproveSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", help_text="审核意见")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=COMMENT_LIMIT, help_text="审核意见"
+    )
     good_practice = serializers.BooleanField(required=False, default=False, help_text="列为典型经验")
 
 
 class ReturnSerializer(ApproveSerializer):
     comment = serializers.CharField(
         help_text="审核意见:说明需要修改的地方",
+        max_length=COMMENT_LIMIT,
         error_messages={
             "required": "退回时须填写审核意见,说明需要修改的地方",
             "blank": "退回时须填写审核意见,说明需要修改的地方",

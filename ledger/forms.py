@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import MilestoneKind
 
-from .models import ProgressStatus, ReviewDecision
+from .models import COMMENT_LIMIT, TEXT_LIMIT, ProgressStatus, ReviewDecision
 from .services import TargetValue
 
 TEXTAREA = {"rows": 4, "class": "form-control"}
@@ -13,9 +13,11 @@ class ContentForm(forms.Form):
     """The narrative every report and contribution carries, plus the version it was edited from."""
 
     status = forms.ChoiceField(label=_("推进状态"), choices=ProgressStatus.choices, widget=forms.RadioSelect)
-    progress = forms.CharField(label=_("工作进展"), widget=forms.Textarea(TEXTAREA), max_length=5000)
-    problems = forms.CharField(label=_("存在问题"), widget=forms.Textarea(TEXTAREA), max_length=5000, required=False)
-    next_steps = forms.CharField(label=_("下步计划"), widget=forms.Textarea(TEXTAREA), max_length=5000)
+    progress = forms.CharField(label=_("工作进展"), widget=forms.Textarea(TEXTAREA), max_length=TEXT_LIMIT)
+    problems = forms.CharField(
+        label=_("存在问题"), widget=forms.Textarea(TEXTAREA), max_length=TEXT_LIMIT, required=False
+    )
+    next_steps = forms.CharField(label=_("下步计划"), widget=forms.Textarea(TEXTAREA), max_length=TEXT_LIMIT)
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def content(self) -> dict:
@@ -81,7 +83,7 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("审核意见"),
         required=False,
-        max_length=2000,
+        max_length=COMMENT_LIMIT,
         widget=forms.Textarea({"rows": 2, "class": "form-control"}),
     )
     good_practice = forms.BooleanField(label=_("列为典型经验"), required=False)

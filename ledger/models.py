@@ -49,6 +49,12 @@ class ReportingPeriod(models.Model):
         return self.label
 
 
+# The longest narrative field and review comment anyone may store, through a page, the API or a
+# script: the forms, the serializers and the services all read these two numbers.
+TEXT_LIMIT = 5000
+COMMENT_LIMIT = 2000
+
+
 class ProgressStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("未启动")
     ON_TRACK = "on_track", _("按计划推进")

@@ -20,6 +20,8 @@ from measures.models import DATED_KINDS, Measure
 
 from . import access
 from .models import (
+    COMMENT_LIMIT,
+    TEXT_LIMIT,
     Contribution,
     Evidence,
     MilestoneClaim,
@@ -145,8 +147,18 @@ def save_report_draft(
     return report
 
 
+FIELD_LABELS = {"progress": "工作进展", "problems": "存在问题", "next_steps": "下步计划"}
+
+
 def _content(content: dict) -> dict:
+    for field, label in FIELD_LABELS.items():
+        _check_length(content.get(field), label, TEXT_LIMIT)
     return {field: content[field] for field in CONTENT_FIELDS if field in content}
+
+
+def _check_length(text: str | None, label: str, limit: int) -> None:
+    if text and len(text) > limit:
+        raise ServiceError(f"{label}最多 {limit} 字,当前 {len(text)} 字")
 
 
 def _replace_children(report, target_values, claimed_milestone_ids) -> None:
@@ -255,6 +267,7 @@ def review_report(
     if decision not in ReviewDecision.values:
         raise ServiceError("审核结果无效")
     comment = comment.strip()
+    _check_length(comment, "审核意见", COMMENT_LIMIT)
     if decision == ReviewDecision.RETURNED and not comment:
         raise ServiceError("退回时须填写审核意见,说明需要修改的地方")
     return ReportReview.objects.create(
