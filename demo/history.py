@@ -48,6 +48,7 @@ DEFAULT_SEED = 20190101
 FIRST_DAY, LAST_DAY = date(2019, 1, 1), date(2020, 12, 31)
 EVIDENCE_BYTES = b"%PDF-1.4\n%demo\n"
 DRAFTING = timedelta(hours=3)  # a draft is written this long before it is sent
+OWN_UNIT_REASON = f"{LABEL}本单位牵头事项,经分管领导同意由审核员审核"
 
 ON_TIME, RETURNED, MISSING, LATE = "on_time", "returned", "missing", "late"
 # Outcomes are dealt from a shuffled deck of 100, so every hundred reports hold exactly this mix.
@@ -471,7 +472,7 @@ class _Seeder:
         decided_at = slot.review_at
         if slot.outcome == RETURNED and slot.review_at <= self.now:
             with clock.replaying(slot.review_at):
-                services.review_report(self.reviewer, report, ReviewDecision.RETURNED, slot.return_comment)
+                self._review(report, ReviewDecision.RETURNED, slot.return_comment)
             tally.returned += 1
             if slot.resubmit_at > self.now:
                 return
@@ -487,12 +488,17 @@ class _Seeder:
             tally.pending += 1
             return
         with clock.replaying(decided_at):
-            services.review_report(self.reviewer, report, ReviewDecision.APPROVED, slot.approval, slot.good_practice)
+            self._review(report, ReviewDecision.APPROVED, slot.approval, slot.good_practice)
         self.summary.good_practice += slot.good_practice
         plan.claimed |= set(claim_ids)
         if report.status == ProgressStatus.COMPLETED:
             plan.closed = True
             self.summary.completed += 1
+
+    def _review(self, report, decision, comment, good_practice=False):
+        # The office's own measures (22) are reviewed with the stated reason the rules ask for.
+        reason = OWN_UNIT_REASON if report.unit_id == self.reviewer.unit_id else ""
+        services.review_report(self.reviewer, report, decision, comment, good_practice, own_unit_reason=reason)
 
     def _submit(self, plan: _MeasurePlan, report: ProgressReport, when: datetime) -> ProgressReport:
         if not settings.REQUIRE_LEADER_SIGNOFF:

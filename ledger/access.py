@@ -40,6 +40,16 @@ def is_unit_leader(user) -> bool:
     return is_unit_staff(user) and user_has_role(user, UNIT_LEADER)
 
 
+def signs_for(user, report: ProgressReport) -> bool:
+    """A unit leader signs off (审签) the reports of their own unit only, not a co-lead unit's."""
+    return is_unit_leader(user) and report.unit_id == user.unit_id
+
+
+def reviews_own_unit(user, report: ProgressReport) -> bool:
+    """The reviewer belongs to the unit that wrote the report (市营商办 leads measure 22)."""
+    return user.unit_id is not None and report.unit_id == user.unit_id
+
+
 def visible_measures(user) -> QuerySet[Measure]:
     if reads_everything(user):
         return Measure.objects.all()

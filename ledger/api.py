@@ -209,6 +209,13 @@ class ApproveSerializer(serializers.Serializer):
         required=False, allow_blank=True, default="", max_length=COMMENT_LIMIT, help_text="审核意见"
     )
     good_practice = serializers.BooleanField(required=False, default=False, help_text="列为典型经验")
+    own_unit_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=COMMENT_LIMIT,
+        help_text="审核本单位填报的报告时必填:由本人审核的理由,随审核记录留痕",
+    )
 
 
 class ReturnSerializer(ApproveSerializer):

@@ -87,6 +87,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea({"rows": 2, "class": "form-control"}),
     )
     good_practice = forms.BooleanField(label=_("列为典型经验"), required=False)
+    own_unit_reason = forms.CharField(label=_("本单位报告审核说明"), required=False, max_length=COMMENT_LIMIT)
 
     def clean(self):
         cleaned = super().clean()

@@ -266,6 +266,11 @@ class ReportReview(models.Model):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("审核人"))
     decided_at = models.DateTimeField(_("审核时间"), default=clock.now)
     good_practice = models.BooleanField(_("列为典型经验"), default=False)
+    own_unit_reason = models.TextField(
+        _("本单位报告审核说明"),
+        blank=True,
+        help_text=_("审核人所在单位填报的报告,须写明由其审核的理由,随审核记录留痕"),
+    )
 
     class Meta:
         verbose_name = _("审核记录")

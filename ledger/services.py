@@ -140,8 +140,8 @@ def save_report_draft(
     """Save the draft's narrative; target values and milestone claims replace the stored ones
     when given, and stay as they are when None (a partial edit, as the API's PATCH allows)."""
     _check_editable(user, report)
-    if report.signoff_requested_at and not access.is_unit_leader(user):
-        raise ServiceError("报告已提请负责人审签,审签前填报员不能修改")
+    if report.signoff_requested_at and not access.signs_for(user, report):
+        raise ServiceError("报告已提请负责人审签,审签前只有本单位负责人可以修改")
     report = _guarded_update(ProgressReport, report.pk, lock_version, user, **_content(content))
     _replace_children(report, target_values, claimed_milestone_ids)
     return report
@@ -237,11 +237,12 @@ def submit_report(user, report: ProgressReport, lock_version: int) -> ProgressRe
     _check_editable(user, report)
     _check_complete(report)
     now = clock.now()
-    if settings.REQUIRE_LEADER_SIGNOFF and not access.is_unit_leader(user):
+    signs = access.signs_for(user, report)
+    if settings.REQUIRE_LEADER_SIGNOFF and not signs:
         if report.signoff_requested_at:
-            raise ServiceError("报告已提请负责人审签")
+            raise NotAllowed("报告已提请审签,只有填报单位的负责人可以审签提交")
         return _guarded_update(ProgressReport, report.pk, lock_version, user, signoff_requested_at=now)
-    signed_off = {"signed_off_by": user} if access.is_unit_leader(user) else {}
+    signed_off = {"signed_off_by": user} if signs else {}
     return _guarded_update(
         ProgressReport, report.pk, lock_version, user, submitted_at=now, submitted_by=user, **signed_off
     )
@@ -254,12 +255,25 @@ def review_report(
     decision: str,
     comment: str = "",
     good_practice: bool = False,
+    own_unit_reason: str = "",
 ) -> ReportReview:
     """The office approves or returns a submitted version, once. Approval confirms (销号)
-    the milestones the report claims done."""
+    the milestones the report claims done.
+
+    Segregation of duties: nobody reviews a version they wrote, submitted or signed off, and a
+    report of the reviewer's own unit (市营商办 leads measure 22) needs a stated reason, kept
+    with the decision for the supervisors to see."""
     if not access.can_review(reviewer):
         raise NotAllowed("只有市营商办审核员可以审核报告")
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if reviewer.pk in (report.author_id, report.submitted_by_id, report.signed_off_by_id):
+        raise NotAllowed("不能审核本人填报、提交或审签的报告,请由其他审核员审核")
+    own_unit_reason = own_unit_reason.strip()
+    if access.reviews_own_unit(reviewer, report) and not own_unit_reason:
+        raise NotAllowed(f"这是本单位({report.unit})填报的报告:须填写本单位报告审核说明,随审核记录留痕")
+    if not access.reviews_own_unit(reviewer, report):
+        own_unit_reason = ""
+    _check_length(own_unit_reason, "本单位报告审核说明", COMMENT_LIMIT)
     if not report.submitted_at:
         raise ServiceError("报告尚未提交,不能审核")
     if ReportReview.objects.filter(report=report).exists():
@@ -276,6 +290,7 @@ def review_report(
         comment=comment,
         reviewer=reviewer,
         good_practice=good_practice,
+        own_unit_reason=own_unit_reason,
         decided_at=clock.now(),
     )
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import NotAllowed, ServiceError
+from core.redirects import safe_next
 from measures.models import Milestone, MilestoneKind, MilestoneSource
 
 from . import access, schedule, selectors, services
@@ -105,7 +106,7 @@ def _report_form_context(request, report, form, conflict=None):
         "evidence": report.evidence.all(),
         "contributions": selectors.contributions_for(report.measure, report.period),
         "previous": report.previous,
-        "require_signoff": settings.REQUIRE_LEADER_SIGNOFF and not access.is_unit_leader(request.user),
+        "require_signoff": settings.REQUIRE_LEADER_SIGNOFF and not access.signs_for(request.user, report),
         "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
     }
 
@@ -214,9 +215,7 @@ def report_detail(request, pk):
         "can_continue": access.can_write_report(request.user, report.measure)
         and not hasattr(report, "next_version")
         and report.state in (ReportState.APPROVED, ReportState.RETURNED),
-        "can_sign_off": access.is_unit_leader(request.user)
-        and report.state == ReportState.AWAITING_SIGNOFF
-        and report.unit_id == request.user.unit_id,
+        "can_sign_off": access.signs_for(request.user, report) and report.state == ReportState.AWAITING_SIGNOFF,
     }
     return render(request, "ledger/report_detail.html", context)
 
@@ -232,9 +231,7 @@ def review(request, pk):
     if not access.can_review(request.user):
         raise PermissionDenied("只有市营商办审核员可以审核报告")
     form = ReviewForm(request.POST)
-    back = request.POST.get("next") or reverse("review-queue")
-    if not back.startswith("/"):
-        back = reverse("review-queue")
+    back = safe_next(request, reverse("review-queue"))
     if not form.is_valid():
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
         return redirect(back)

@@ -73,7 +73,7 @@ def test_with_signoff_required_a_reporter_sends_to_the_leader_who_submits(
     report = fill(lead_reporter, services.open_report(lead_reporter, measure, period))
     report = services.submit_report(lead_reporter, report, report.lock_version)
     assert report.state == "awaiting_signoff" and report.submitted_at is None
-    with pytest.raises(services.ServiceError, match="审签前填报员不能修改"):
+    with pytest.raises(services.ServiceError, match="审签前只有本单位负责人可以修改"):
         fill(lead_reporter, report)
     client = Client()
     client.force_login(lead_leader)
@@ -142,3 +142,34 @@ def test_an_undated_milestone_cannot_be_claimed_done(plan, period):
     report = fill(reform, services.open_report(reform, measure, period))
     with pytest.raises(services.ServiceError, match="不能申报完成"):
         services.save_report_draft(reform, report, report.lock_version, {}, None, [ongoing.pk])
+
+
+@pytest.fixture
+def co_lead_leader(measure, django_user_model):
+    """A leader of another lead unit of measure 2: it drafts with 市工商局 but signs for its own unit only."""
+    from accounts.roles import UNIT_LEADER
+    from measures.models import AssignmentRole
+
+    unit = measure.assignments.filter(role=AssignmentRole.LEAD, unit__isnull=False).exclude(unit__name="市工商局")
+    user = django_user_model.objects.create_user("co_lead_leader", unit=unit.first().unit)
+    user.groups.add(ensure_role_groups()[UNIT_LEADER.code])
+    return user
+
+
+def test_a_co_lead_units_leader_cannot_sign_off_another_units_report(
+    settings, client, lead_reporter, co_lead_leader, measure, period
+):
+    settings.REQUIRE_LEADER_SIGNOFF = True
+    report = fill(lead_reporter, services.open_report(lead_reporter, measure, period))
+    report = services.submit_report(lead_reporter, report, report.lock_version)
+    with pytest.raises(services.NotAllowed, match="只有填报单位的负责人可以审签"):
+        services.submit_report(co_lead_leader, report, report.lock_version)
+    client.force_login(co_lead_leader)
+    response = client.post(
+        f"/api/v1/reports/{report.pk}/submit/",
+        content_type="application/json",
+        HTTP_IF_MATCH=f'"{report.lock_version}"',
+    )
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.submitted_at is None and report.signed_off_by is None
