@@ -85,24 +85,25 @@ def visible_reports(user, as_of: date | None = None) -> QuerySet[ProgressReport]
         reports = reports.filter(ProgressReport.existed_by(before))
         sent = Q(submitted_at__lt=before) | Q(signoff_requested_at__lt=before)
         submitted = Q(submitted_at__lt=before)
+    readable = Q(pk__in=[])
     if reads_everything(user):
         # The office and supervisors see what units have sent, not their unsent drafts.
-        return reports.filter(sent)
-    if not is_unit_staff(user):
-        return reports.none()
-    own = Q(unit_id=user.unit_id) | Q(measure__in=led_measures(user))
-    shared = Q(measure__in=shared_measures(user)) & submitted
-    return reports.filter(own | shared)
+        readable = sent
+    if is_unit_staff(user):
+        # Roles add up: a reviewer who also reports for a unit reads that unit's drafts too.
+        own = Q(unit_id=user.unit_id) | Q(measure__in=led_measures(user))
+        readable |= own | (Q(measure__in=shared_measures(user)) & submitted)
+    return reports.filter(readable)
 
 
 def visible_contributions(user) -> QuerySet[Contribution]:
-    contributions = Contribution.objects.all()
+    readable = Q(pk__in=[])
     if reads_everything(user):
-        return contributions.filter(submitted_at__isnull=False)
-    if not is_unit_staff(user):
-        return contributions.none()
-    # The lead unit sees what co-units have sent; a co-unit sees its own, drafts included.
-    return contributions.filter(Q(unit_id=user.unit_id) | Q(measure__in=led_measures(user), submitted_at__isnull=False))
+        readable = Q(submitted_at__isnull=False)
+    if is_unit_staff(user):
+        # The lead unit sees what co-units have sent; a co-unit sees its own, drafts included.
+        readable |= Q(unit_id=user.unit_id) | Q(measure__in=led_measures(user), submitted_at__isnull=False)
+    return Contribution.objects.filter(readable)
 
 
 def visible_evidence(user) -> QuerySet[Evidence]:

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from pytest_django.asserts import assertRedirects
 
@@ -266,3 +267,52 @@ def test_non_staff_user_is_sent_to_admin_login(client, office_reviewer, url_name
     response = client.get(url)
 
     assertRedirects(response, f"{reverse('admin:login')}?next={url}", fetch_redirect_response=False)
+
+
+def _user_form(client, user) -> tuple[str, dict]:
+    url = admin_url(type(user), "change", user.pk)
+    data = _submitted(client.get(url).context["adminform"].form)
+    joined = data.pop("date_joined").split(" ")  # a split date/time widget: two inputs
+    data.update(date_joined_0=joined[0], date_joined_1=joined[1][:8])
+    return url, data
+
+
+def test_an_administrator_grants_neither_superuser_nor_roles_it_does_not_hold(administrator_client, outsider):
+    from accounts.services import ensure_role_groups
+
+    groups = ensure_role_groups()
+    url, data = _user_form(administrator_client, outsider)
+    data.update(
+        is_superuser="on",
+        groups=[str(groups["office_reviewer"].pk), str(groups["administrator"].pk)],
+        user_permissions=[str(p) for p in Permission.objects.values_list("pk", flat=True)[:5]],
+    )
+    response = administrator_client.post(url, data)
+    assert response.status_code == 200 and "groups" in response.context["adminform"].form.errors
+    assert set(outsider.groups.values_list("name", flat=True)) == {"单位填报员"}
+    data["groups"] = [str(groups["administrator"].pk)]
+    response = administrator_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    outsider.refresh_from_db()
+    assert not outsider.is_superuser and not outsider.user_permissions.exists()
+    # The role it holds is granted; the one it does not is not; the reporter role it could not see is kept.
+    assert set(outsider.groups.values_list("name", flat=True)) == {"系统管理员", "单位填报员"}
+
+
+def test_an_administrator_cannot_make_itself_a_superuser(administrator_client, administrator):
+    url, data = _user_form(administrator_client, administrator)
+    data["is_superuser"] = "on"
+    administrator_client.post(url, data)
+    administrator.refresh_from_db()
+    assert not administrator.is_superuser
+
+
+def test_an_administrator_cannot_change_a_superusers_account_or_password(administrator_client, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.com", "x-Root-Passw0rd")
+    url = admin_url(django_user_model, "change", root.pk)
+    assert administrator_client.post(url, {"username": "taken-over"}).status_code == 403
+    password_url = reverse("admin:auth_user_password_change", args=[root.pk])
+    response = administrator_client.post(password_url, {"password1": "Evil-Passw0rd-1", "password2": "Evil-Passw0rd-1"})
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.username == "root" and root.check_password("x-Root-Passw0rd")

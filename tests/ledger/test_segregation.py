@@ -74,3 +74,16 @@ def test_the_review_form_returns_to_a_page_of_the_site(client, office_reviewer, 
     back = reverse("review-queue") + "?state=submitted"
     response = client.post(reverse("report-review", args=[submitted.pk]), {"decision": "approved", "next": back})
     assert response["Location"] == back
+
+
+def test_roles_add_up_a_reviewer_who_also_reports_opens_its_units_draft(client, office_reviewer, period):
+    """Found by an attack: with reporter and reviewer roles, the draft it had just opened was a 404."""
+    office_reviewer.groups.add(ensure_role_groups()[UNIT_REPORTER.code])
+    measure = office_reviewer.unit.assignments.filter(role="lead").first().measure
+    draft = services.open_report(office_reviewer, measure, period)
+    client.force_login(office_reviewer)
+    assert client.get(reverse("report-edit", args=[draft.pk])).status_code == 200
+    assert client.get(reverse("report-detail", args=[draft.pk])).status_code == 200
+    assert draft.pk in {r.pk for r in services.access.visible_reports(office_reviewer)}
+    # Other units' drafts stay private to them.
+    assert not services.access.visible_reports(office_reviewer).filter(submitted_at=None).exclude(measure=measure)
