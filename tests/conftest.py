@@ -97,6 +97,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
     _close_other_sessions(django_db_blocker)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def media_outside_checkout(tmp_path_factory):
+    """Uploads made by tests go to a temporary folder, never into the checkout's var/media."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    if not Path(settings.MEDIA_ROOT).resolve().is_relative_to(ROOT):
+        yield
+        return
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def world(request):
     """Every test that touches the database starts with the world in it. A test that commits
