@@ -72,6 +72,15 @@ def _ensure_plan():
     return document
 
 
+def _ensure_holidays() -> None:
+    """The holiday calendar the data migration loads (a flush empties it)."""
+    from core.holidays import load_holidays
+    from core.models import HolidayYear
+
+    if not HolidayYear.objects.exists():
+        load_holidays()
+
+
 def _ensure_actor(username: str):
     from accounts.models import User
 
@@ -90,6 +99,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with django_db_blocker.unblock():
+        _ensure_holidays()
         _ensure_plan()
         for username in ACTORS:
             _ensure_actor(username)
@@ -111,6 +121,17 @@ def media_outside_checkout(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def fresh_calendar():
+    """Each test reads the holiday calendar afresh: a rolled-back test sends no signal to forget
+    the rows it added."""
+    from core import workdays
+
+    workdays.forget()
+    yield
+    workdays.forget()
+
+
+@pytest.fixture(autouse=True)
 def world(request):
     """Every test that touches the database starts with the world in it. A test that commits
     (browser, integration) flushes the database when it ends; the next test rebuilds the world —
@@ -121,6 +142,7 @@ def world(request):
 
         request.getfixturevalue("db")
         if not User.objects.filter(username="outsider").exists():  # built last: a flush took it all
+            _ensure_holidays()
             _ensure_plan()
             for username in ACTORS:
                 _ensure_actor(username)
