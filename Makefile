@@ -35,6 +35,7 @@ migrate: install
 
 # Idempotent: safe to run on every start.
 seed: migrate
+	$(BIN)/python manage.py load_holidays
 	$(BIN)/python manage.py load_units fixtures/units.json
 	$(BIN)/python manage.py import_policy $(SEED)
 	$(BIN)/python manage.py create_demo_accounts

@@ -12,7 +12,7 @@ from .models import User
 from .roles import ADMINISTRATOR, ALL_ROLES, OFFICE_REVIEWER, SUPERVISOR, UNIT_LEADER, UNIT_REPORTER, Role
 
 # Apps whose data an administrator maintains in the admin site.
-PLAN_APPS = ("units", "measures", "deadlines", "accounts", "django_celery_beat")
+PLAN_APPS = ("core", "units", "measures", "deadlines", "accounts", "django_celery_beat")  # core: the holiday calendar
 
 
 def ensure_role_groups() -> dict[str, Group]:

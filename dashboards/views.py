@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from core.errors import NotAllowed, ServiceError
 from core.params import BadParameter, parse_date, parse_id
 from deadlines.engine import judged_periods
+from deadlines.rules import calendar_warning_on
 from ledger import access
 from ledger.models import ReportingPeriod
 from measures.selectors import current_document
@@ -57,6 +58,7 @@ def dashboard_page(template):
                 "state": state,
                 "filters": filters,
                 "query": request.GET.urlencode(),
+                "calendar_warning": calendar_warning_on(filters["as_of"]),
                 "sections": document.sections.filter(part="measures").order_by("position"),
                 "units": Unit.objects.filter(assignments__role="lead", assignments__measure__document=document)
                 .distinct()
@@ -169,7 +171,13 @@ def publish_ranking(request):
         messages.success(request, f"{period.label}的综合排名已发布并冻结")
         return redirect("ranking-snapshot", snapshot.pk)
     preview = ranking.compute_ranking(document, period, ranking.current_formula(), as_of)
-    context = {"nav": "dashboard", "ranking": preview, "period": period, "as_of": as_of}
+    context = {
+        "nav": "dashboard",
+        "ranking": preview,
+        "period": period,
+        "as_of": as_of,
+        "calendar_warning": calendar_warning_on(as_of),
+    }
     return render(request, "dashboards/ranking_publish.html", context)
 
 

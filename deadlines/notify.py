@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import OFFICE_REVIEWER, SUPERVISOR, UNIT_LEADER
 from core.emails import render_email
+from core.workdays import shift_working_days
 from measures.models import AssignmentRole
 from units.models import UnitContact
 
@@ -38,8 +39,7 @@ from .models import (
     ObligationState,
     ReportObligation,
 )
-from .rules import days_overdue
-from .workdays import calendar_warning, shift_working_days
+from .rules import calendar_warning_on, days_overdue
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ def overdue_overview(state: engine.Programme, new_since: date) -> Overview:
                 contacts=contacts.get(row.unit.pk, []),
             )
         )
-    overview = Overview(state.as_of, items, _status_counts(state), calendar_warning(state.as_of))
+    overview = Overview(state.as_of, items, _status_counts(state), calendar_warning_on(state.as_of))
     for item in sorted(items, key=lambda i: (i.unit, -i.days_overdue)):
         overview.by_unit.setdefault(item.unit, []).append(item)
     return overview

@@ -22,10 +22,10 @@ from decimal import Decimal
 from django.conf import settings
 
 from core.clock import local_day
+from core.workdays import calendar_warning, shift_working_days
 from measures.models import Comparator
 
 from .models import Light, MilestoneState, ObligationState, TargetVerdict
-from .workdays import shift_working_days
 
 LIGHTS = {
     MilestoneState.ON_TRACK: Light.GREEN,
@@ -48,6 +48,12 @@ def warning_horizon(as_of: date, window: int | None = None) -> date:
     """The last due date that counts as "due soon" on `as_of`: `window` working days ahead.
     Computed once per day, so a status is a few date comparisons."""
     return shift_working_days(as_of, settings.DEADLINE_WARNING_WORKDAYS if window is None else window)
+
+
+def calendar_warning_on(as_of: date) -> str:
+    """The warning for anything judged on `as_of` (pages, digests, exports) when `as_of` or its
+    warning window falls in a year the holiday calendar lacks; empty when it is covered."""
+    return calendar_warning(as_of, warning_horizon(as_of))
 
 
 def milestone_state(due: date | None, completed_on: date | None, as_of: date, horizon: date) -> str:

@@ -18,8 +18,7 @@ from measures.models import Measure
 
 from . import engine
 from .models import MilestoneStatus, ReportObligation, StatusEvent
-from .rules import warning_horizon
-from .workdays import calendar_warning
+from .rules import calendar_warning_on
 
 BATCH_SIZE = 200  # measures per batch
 MILESTONE_FIELDS = ("due_date", "completed_on")
@@ -44,7 +43,7 @@ class ScanReport:
 def scan_deadlines(as_of: date, batch_size: int = BATCH_SIZE) -> ScanReport:
     """Bring every stored status to what the engine says for `as_of`. Idempotent: a second
     scan for the same day changes nothing and records no event."""
-    report = ScanReport(as_of=as_of, warning=calendar_warning(as_of, warning_horizon(as_of)))
+    report = ScanReport(as_of=as_of, warning=calendar_warning_on(as_of))
     ids = list(engine.monitored_measures().order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         batch = engine.monitored_measures(Measure.objects.filter(pk__in=ids[start : start + batch_size]))

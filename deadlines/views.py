@@ -18,6 +18,7 @@ from measures.models import Section
 from units.models import Unit
 
 from . import selectors
+from .rules import calendar_warning_on
 
 
 @login_required
@@ -32,6 +33,7 @@ def my_tasks(request):
         "tasks": selectors.unit_tasks(request.user, today),
         "can_review": access.can_review(request.user),
         "signoff_queue": ledger_selectors.signoff_queue(request.user),
+        "calendar_warning": calendar_warning_on(today),
     }
     return render(request, "ledger/my_tasks.html", context)
 
@@ -69,5 +71,6 @@ def review_queue(request):
         "periods": opened_periods(today)[:36],
         "can_review": access.can_review(request.user),
         "review_form": ReviewForm(),
+        "calendar_warning": calendar_warning_on(today),
     }
     return render(request, "ledger/review_queue.html", context)

@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Subquery
 
 from core.params import parse_id
 from deadlines import engine
+from deadlines.rules import calendar_warning_on
 from ledger import access
 from ledger.models import ProgressReport, ReportingPeriod, ReportState
 from measures.models import Assignment, AssignmentRole, Measure, MeasureKind, PolicyDocument, Section
@@ -93,6 +94,8 @@ def ledger_export(
     measures = list(engine.monitored_measures(measures).order_by("position"))
     latest = _latest_reports(user, [m.pk for m in measures], chosen_period, as_of)
     state = engine.programme(measures, as_of)
+    if warning := calendar_warning_on(as_of):
+        notes.append(warning)
     owed = {(r.measure.pk, r.period.pk): r for r in state.reports}
     label = chosen_period.label if chosen_period else LATEST_LABEL
     rows = []

@@ -72,6 +72,15 @@ def _ensure_plan():
     return document
 
 
+def _ensure_holidays() -> None:
+    """The holiday calendar the data migration loads (a flush empties it)."""
+    from core.holidays import load_holidays
+    from core.models import HolidayYear
+
+    if not HolidayYear.objects.exists():
+        load_holidays()
+
+
 def _ensure_actor(username: str):
     from accounts.models import User
 
@@ -90,11 +99,36 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with django_db_blocker.unblock():
+        _ensure_holidays()
         _ensure_plan()
         for username in ACTORS:
             _ensure_actor(username)
     yield
     _close_other_sessions(django_db_blocker)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_outside_checkout(tmp_path_factory):
+    """Uploads made by tests go to a temporary folder, never into the checkout's var/media."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    if not Path(settings.MEDIA_ROOT).resolve().is_relative_to(ROOT):
+        yield
+        return
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar():
+    """Each test reads the holiday calendar afresh: a rolled-back test sends no signal to forget
+    the rows it added."""
+    from core import workdays
+
+    workdays.forget()
+    yield
+    workdays.forget()
 
 
 @pytest.fixture(autouse=True)
@@ -108,6 +142,7 @@ def world(request):
 
         request.getfixturevalue("db")
         if not User.objects.filter(username="outsider").exists():  # built last: a flush took it all
+            _ensure_holidays()
             _ensure_plan()
             for username in ACTORS:
                 _ensure_actor(username)

@@ -6,6 +6,8 @@ import pytest
 
 from deadlines.rules import milestone_state, obligation_state, warning_horizon
 
+pytestmark = pytest.mark.django_db  # working days come from the holiday calendar table
+
 DUE = date(2019, 6, 30)  # a Sunday
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core import workdays
 from exports import services
 from exports.xlsx import NOT_REPORTED
 from ledger import services as ledger
@@ -180,7 +181,8 @@ def test_query_count_is_the_same_for_one_report_and_many(
 
     def run():
         office_reviewer.__dict__.pop("_role_group_names", None)
-        with django_assert_num_queries(15 if period_param == "period" else 14) as queries:
+        workdays.forget()  # a new request reads the holiday calendar again
+        with django_assert_num_queries(16 if period_param == "period" else 15) as queries:
             export(office_reviewer, plan, **params)
         return len(queries.captured_queries)
 
