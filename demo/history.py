@@ -25,6 +25,7 @@ from accounts.models import User
 from accounts.roles import OFFICE_REVIEWER, UNIT_LEADER, UNIT_REPORTER, Role
 from accounts.services import ensure_role_groups
 from core import clock
+from core.db import REPLAYING, declared
 from ledger import services
 from ledger.models import (
     Contribution,
@@ -160,7 +161,9 @@ def seed_demo_history(seed: int = DEFAULT_SEED, log: Callable[[str], None] | Non
     have written reports already, all or nothing otherwise. `log` receives one line per period."""
     if settings.DJANGO_ENV == "production":
         raise DemoRefused("生产环境不能写入演示数据:演示台账只用于开发和演示环境")
-    with transaction.atomic():
+    # History written as it happened carries past times: said to the database, whose triggers
+    # refuse them otherwise (core.db).
+    with transaction.atomic(), declared(REPLAYING):
         if demo_history_exists():
             return DemoSummary(already_seeded=True, seed=seed)
         return _Seeder(seed, log or (lambda line: None)).run()

@@ -37,6 +37,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import OFFICE_REVIEWER, UNIT_REPORTER
 from accounts.services import ensure_role_groups
+from core.db import FLUSHING, REPLAYING, declared
 from deadlines.models import MilestoneStatus, ReportObligation, StatusEvent
 from deadlines.scan import ScanReport, scan_deadlines
 from ledger.models import (
@@ -195,7 +196,9 @@ def generate_scale_data(
     check_database(options, allow_sqlite)
     summary = ScaleSummary(options)
     started = time.perf_counter()
-    with transaction.atomic():
+    # Synthetic history with past times, and --fresh empties the ledger: both declared to the
+    # database, whose triggers refuse them otherwise (core.db).
+    with transaction.atomic(), declared(REPLAYING), declared(FLUSHING):
         _limit_statements()
         others = PolicyDocument.objects.exclude(source__startswith=SOURCE).count()
         if others:
@@ -270,7 +273,8 @@ def _delete_dataset() -> None:
     The ledger and status tables, and any table pointing at them (a ranking snapshot of a
     period …), are emptied whole — the database holds nothing but the dataset (checked before).
     On PostgreSQL that takes TRUNCATE: the append-only triggers refuse to DELETE submitted rows,
-    as they should for real data, and TRUNCATE fires no row trigger."""
+    as they should for real data; TRUNCATE is refused too unless declared (core.db.FLUSHING),
+    which generate_scale_data does."""
     ledger = _with_dependents(
         [StatusEvent, MilestoneStatus, ReportObligation, ProgressReport, Contribution, ReportingPeriod]
     )

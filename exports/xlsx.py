@@ -8,7 +8,8 @@ file as soon as the next one starts, so memory stays flat however long the ledge
 price is that rows must be written strictly top to bottom, including the merged title and
 section rows — which is how `_write_table` writes them.
 
-User text is always written as a string, never as a formula or a link (see `_write_text`).
+User text is always written as a string, never as a formula or a link (see `_write_text`), and
+a text too long for a cell is cut with a note saying so (`_fit_in_a_cell`).
 """
 
 from collections.abc import Iterable
@@ -42,6 +43,7 @@ PLAN_COLUMNS = (
 )
 
 HEADER_ROW = 2  # below the title and the subtitle
+EXCEL_CELL_LIMIT = 32767  # characters in one cell, counted in UTF-16 units as Excel counts them
 MAX_SHEET_NAME = 31
 SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
@@ -232,8 +234,30 @@ def _write_text(worksheet, row: int, col: int, text: str, cell_format) -> None:
     unescaped (it takes it for a rich string it built itself), so such text could inject a
     formula cell. Written as a rich string in pieces, it is escaped like any other text.
     """
-    text = "" if text is None else str(text)
+    text = _fit_in_a_cell("" if text is None else str(text))
     if text.startswith("<r>") and text.endswith("</r>"):
         worksheet.write_rich_string(row, col, cell_format, text[:1], cell_format, text[1:], cell_format)
     else:
         worksheet.write_string(row, col, text, cell_format)
+
+
+def _fit_in_a_cell(text: str) -> str:
+    """`text`, or as much of it as a cell holds followed by a note that it was cut and how long it
+    is: xlsxwriter would cut it silently (or, for a rich string, drop it), and a reader would take
+    the cell for the whole narrative. Excel counts UTF-16 units, so a character outside the basic
+    plane counts twice."""
+    if len(text) <= EXCEL_CELL_LIMIT // 2 or _utf16_length(text) <= EXCEL_CELL_LIMIT:
+        return text  # (the first test spares the encoding of every ordinary cell)
+    note = f"…(已截断,全文共 {len(text)} 字,见系统)"
+    room = EXCEL_CELL_LIMIT - _utf16_length(note)
+    kept, used = [], 0
+    for char in text:
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > room:
+            break
+        kept.append(char)
+    return "".join(kept) + note
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2

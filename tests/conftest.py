@@ -131,13 +131,32 @@ def fresh_calendar():
     workdays.forget()
 
 
+def _uses_db(request) -> bool:
+    return bool({"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db"))
+
+
+@pytest.fixture(autouse=True)
+def replaying_history(request):
+    """Tests write the ledger on frozen clocks (time-machine), so on PostgreSQL each says it
+    replays history, as the demo history does (core.db.REPLAYING); what a session that says
+    nothing may write is tests/ledger/test_history_guards.py's subject. A fixture of its own,
+    set up before `world`, which a module may override."""
+    if not _uses_db(request):
+        yield
+        return
+    from core.db import REPLAYING, declared
+
+    request.getfixturevalue("db")
+    with declared(REPLAYING):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def world(request):
     """Every test that touches the database starts with the world in it. A test that commits
     (browser, integration) flushes the database when it ends; the next test rebuilds the world —
     with pytest-xdist, any test may come after one of those on its worker."""
-    uses_db = {"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db")
-    if uses_db and "empty_world" not in request.fixturenames:
+    if _uses_db(request) and "empty_world" not in request.fixturenames:
         from accounts.models import User
 
         request.getfixturevalue("db")
