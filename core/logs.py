@@ -12,6 +12,7 @@ import contextvars
 import logging
 import re
 import uuid
+from datetime import datetime
 
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
@@ -54,3 +55,7 @@ class JsonFormatter(_JsonFormatter):
         kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"})
         kwargs.setdefault("json_ensure_ascii", False)  # Chinese messages stay readable
         super().__init__(*args, **kwargs)
+
+    def formatTime(self, record, datefmt=None):
+        # ISO 8601 with the offset: lines from machines in different zones sort and compare.
+        return datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds")

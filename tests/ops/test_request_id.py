@@ -72,7 +72,8 @@ def test_the_json_format_is_one_object_a_line_with_the_request_id():
     data = json.loads(line)
     assert data["level"] == "ERROR" and data["logger"] == "deadlines.notify"
     assert data["message"] == "发送失败 a@b.cn" and data["request_id"] == "-"
-    assert data["time"] and "SMTP down" in data["exc_info"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d", data["time"])
+    assert "SMTP down" in data["exc_info"]
 
 
 def test_gunicorns_access_line_takes_the_request_id_from_the_response_header():
