@@ -13,6 +13,7 @@ jobs from running twice as often.
 Without REDIS_URL (development, the filesystem broker) there is no lock: run a single beat.
 """
 
+import functools
 import logging
 import os
 import socket
@@ -33,7 +34,12 @@ _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del
 
 
 def redis_client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=5)
+    return _client(settings.REDIS_URL)
+
+
+@functools.cache
+def _client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
 
 
 class BeatLock:

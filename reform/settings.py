@@ -181,6 +181,8 @@ CELERY_BEAT_SCHEDULER = "reform.beat.SingleBeatScheduler"
 CELERY_BEAT_SYNC_EVERY = 1
 BEAT_LOCK_TTL_SECONDS = env.float("BEAT_LOCK_TTL_SECONDS", default=30.0)
 BEAT_LOCK_RETRY_SECONDS = env.float("BEAT_LOCK_RETRY_SECONDS", default=10.0)
+# /health/ answers 503 once an email planned this many minutes ago is still unsent.
+HEALTH_DISPATCH_MAX_AGE_MINUTES = env.int("HEALTH_DISPATCH_MAX_AGE_MINUTES", default=30)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -262,6 +264,7 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # monitoring may ask over plain HTTP
 
 # Logs: one JSON object a line in production (LOG_FORMAT=json), readable text in development;
 # every record made while serving a request carries its request id (core.middleware,
