@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from .health import health
+
 admin.site.site_header = "督办台账 · 后台管理"
 admin.site.site_title = "督办台账"
 admin.site.index_title = "数据维护"
@@ -11,6 +13,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="plan", permanent=False)),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("health/", health, name="health"),  # public: the proxy and monitoring (reform/health.py)
     path("admin/", admin.site.urls),
     path("api/", include("reform.api_urls")),
     path("", include("measures.urls")),

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PUBLIC = {"login", "logout"}
+PUBLIC = {"login", "logout", "health"}
 
 
 def named_patterns(resolver=None, namespace=""):
