@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0004_stamped_by_the_clock'),
+        ('ledger', '0005_no_back_dating_no_truncate'),
     ]
 
     operations = [
