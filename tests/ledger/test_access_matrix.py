@@ -10,7 +10,7 @@ from django.urls import reverse
 from dashboards.ranking import publish
 from ledger import services
 
-from ..test_access import named_patterns
+from ..test_access import PUBLIC, named_patterns
 from .conftest import fill
 
 ACTORS = (
@@ -108,7 +108,7 @@ RULES = {
         only(READERS, refused=403),
     ),
 }
-PUBLIC = {"login", "logout"}
+
 POST_DATA = {
     "report-review": lambda o: {"decision": "approved"},
     # The snapshot fixture publishes January; publishing February is what a reviewer may do.
