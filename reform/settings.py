@@ -171,13 +171,25 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
+# A task is acknowledged when it ends, one at a time, and requeued if its worker dies; on Redis a
+# message unacknowledged for BROKER_VISIBILITY_TIMEOUT seconds goes to another worker. It must
+# outlast the longest task (the daily scan of the city's plan takes seconds); a retry due later
+# than half of it is left to the deliver_pending sweep (deadlines.tasks).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+_visibility = env.str("CELERY_VISIBILITY_TIMEOUT", default="") or "300"
+if not _visibility.isdigit() or int(_visibility) < 1:
+    raise ImproperlyConfigured(f"CELERY_VISIBILITY_TIMEOUT must be a number of seconds > 0, not {_visibility!r}")
+BROKER_VISIBILITY_TIMEOUT = int(_visibility)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+        "unacked_restore_throttle": 1,  # look for abandoned messages every 10 s, not every 100 s
+    }
 else:
     BROKER_DIR = VAR_DIR / "broker"
     CELERY_BROKER_URL = "filesystem://"
