@@ -3,6 +3,7 @@
 from datetime import date
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from core.params import parse_date
@@ -34,13 +35,23 @@ def send_supervision_digests(as_of: str | None = None) -> int:
 @shared_task(bind=True, max_retries=8, acks_late=True)
 def deliver_dispatch(self, pk: int) -> bool:
     """Send one dispatch; an SMTP failure retries with backoff. The row's claim, not the
-    task, decides who sends: a duplicate or retried task finds nothing left to do."""
+    task, decides who sends: a duplicate, retried or redelivered task finds nothing left to do."""
     try:
         return notify.deliver(pk)
     except notify.DeliveryFailed as exc:
-        raise self.retry(exc=exc, countdown=notify.backoff(self.request.retries + 1).total_seconds()) from exc
+        return _retry_soon_or_leave_to_the_sweep(self, exc, notify.backoff(self.request.retries + 1).total_seconds())
     except notify.NotDueYet as exc:
-        raise self.retry(exc=exc, countdown=exc.seconds) from exc
+        return _retry_soon_or_leave_to_the_sweep(self, exc, exc.seconds)
+
+
+def _retry_soon_or_leave_to_the_sweep(task, exc: Exception, seconds: float) -> bool:
+    """A worker holds a retry's message unacknowledged until it runs; held longer than the broker's
+    visibility timeout, Redis hands it to another worker as well, again each timeout. So only a
+    retry due within half of it goes through Celery; a later one is the sweep's (deliver_pending
+    sends every row whose next_attempt_at has come)."""
+    if seconds > settings.BROKER_VISIBILITY_TIMEOUT / 2:
+        return False
+    raise task.retry(exc=exc, countdown=seconds) from exc
 
 
 @shared_task

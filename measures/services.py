@@ -148,10 +148,13 @@ def _import_measure(measure, section, position, parsed: ParsedMeasure, directory
         report,
         "举措",
     )
+    # The words a measure already named a unit with keep meaning that unit (its id), whatever
+    # it is called now; new words go to the directory (current name, then alias).
+    named = {(a.role, a.written_name): a.unit or a.group for a in measure.assignments.select_related("unit", "group")}
     for role in ("lead", "responsible"):
         wanted = []
         for item in (a for a in parsed.assignments if a.role == role):
-            target = directory.resolve(item.written_name)
+            target = named.get((role, item.written_name)) or directory.resolve(item.written_name)
             is_unit = isinstance(target, Unit)
             wanted.append(
                 {

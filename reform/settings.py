@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "core.client.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that reads the database: a dropped connection is a retried read or a 503.
+    "core.connection.DatabaseConnectionLostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -191,8 +193,17 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
+# A task is acknowledged when it ends, one at a time, and requeued if its worker dies; on Redis a
+# message unacknowledged for BROKER_VISIBILITY_TIMEOUT seconds goes to another worker. It must
+# outlast the longest task (the daily scan of the city's plan takes seconds); a retry due later
+# than half of it is left to the deliver_pending sweep (deadlines.tasks).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+_visibility = env.str("CELERY_VISIBILITY_TIMEOUT", default="") or "300"
+if not _visibility.isdigit() or int(_visibility) < 1:
+    raise ImproperlyConfigured(f"CELERY_VISIBILITY_TIMEOUT must be a number of seconds > 0, not {_visibility!r}")
+BROKER_VISIBILITY_TIMEOUT = int(_visibility)
 # Any number of beats may run (one per machine): the one holding a Redis lock schedules, the
 # others wait and take over within TTL + retry seconds if it dies (reform/beat.py). A sent job
 # is written back at once, so the beat that takes over does not send it again.
@@ -205,7 +216,10 @@ HEALTH_DISPATCH_MAX_AGE_MINUTES = env.int("HEALTH_DISPATCH_MAX_AGE_MINUTES", def
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+        "unacked_restore_throttle": 1,  # look for abandoned messages every 10 s, not every 100 s
+    }
 else:
     BROKER_DIR = VAR_DIR / "broker"
     CELERY_BROKER_URL = "filesystem://"

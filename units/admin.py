@@ -15,8 +15,25 @@ class UnitContactInline(admin.TabularInline):
     extra = 0
 
 
+class FormerNamesAdmin(admin.ModelAdmin):
+    """Saving a rename already keeps the former name as an alias (KeepsFormerNames); an alias
+    typed into the inline with that same name is then one already there, not a second one."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model in (UnitAlias, UnitGroupAlias):
+            kept = set(formset.model.objects.values_list("name", flat=True).filter(name__in=_new_names(formset)))
+            for alias_form in formset.extra_forms:
+                if alias_form.has_changed() and alias_form.cleaned_data.get("name") in kept:
+                    alias_form.cleaned_data["DELETE"] = True  # saved already, by the rename
+        super().save_formset(request, form, formset, change)
+
+
+def _new_names(formset) -> list[str]:
+    return [f.cleaned_data.get("name") for f in formset.extra_forms if f.has_changed() and f.cleaned_data.get("name")]
+
+
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(FormerNamesAdmin):
     list_display = ["name", "kind", "official_name", "short_name"]
     list_filter = ["kind", "groups"]
     search_fields = ["name", "official_name", "short_name", "aliases__name"]
@@ -31,7 +48,7 @@ class UnitGroupAliasInline(admin.TabularInline):
 
 
 @admin.register(UnitGroup)
-class UnitGroupAdmin(admin.ModelAdmin):
+class UnitGroupAdmin(FormerNamesAdmin):
     list_display = ["name", "member_count", "membership_note"]
     search_fields = ["name", "aliases__name", "membership_note"]
     filter_horizontal = ["members"]

@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +20,38 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(kind__in=[UnitKind.PARTY, UnitKind.GOVERNMENT])
 
 
-class Unit(models.Model):
-    """An organisation that can lead or share a measure, named as the document writes it."""
+class KeepsFormerNames(models.Model):
+    """A row whose name, once changed, stays an alias of it (`former_name_alias`): the document
+    and the unit directory keep the words they were written with, and an import that meets the
+    old name must find the same row, not create a new one and move its measures there."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        former = getattr(self, "_stored_name", None)
+        update_fields = kwargs.get("update_fields")
+        saves_name = update_fields is None or "name" in update_fields
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if saves_name and former is not None and former != self.name:
+                self.former_name_alias(former)
+        if saves_name:
+            self._stored_name = self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_name = instance.__dict__.get("name")
+        return instance
+
+    def former_name_alias(self, name: str):
+        raise NotImplementedError
+
+
+class Unit(KeepsFormerNames):
+    """An organisation that can lead or share a measure, named as the document writes it.
+    Renamed, it keeps its former name as an alias."""
 
     name = models.CharField(_("名称"), max_length=100, unique=True, help_text=_("与文件原文写法一致,如“市税务局”。"))
     official_name = models.CharField(_("全称"), max_length=200, blank=True)
@@ -42,6 +72,10 @@ class Unit(models.Model):
 
     def get_absolute_url(self):
         return reverse("unit-detail", args=[self.pk])
+
+    def former_name_alias(self, name: str) -> None:
+        # An alias already given to another unit is left as it is: the administrator chose it.
+        UnitAlias.objects.get_or_create(name=name, defaults={"unit": self})
 
 
 class UnitAlias(models.Model):
@@ -75,8 +109,9 @@ class UnitContact(models.Model):
         return f"{self.name} <{self.email}>"
 
 
-class UnitGroup(models.Model):
+class UnitGroup(KeepsFormerNames):
     """A collective phrase of the document (各区市县, 市直各有关单位 …) and the units it covers.
+    Renamed, it keeps its former name as an alias.
 
     Some groups have a fixed membership (the ten districts and counties); others, like
     市直各有关单位 ("the other relevant municipal units"), are decided case by case and
@@ -94,6 +129,9 @@ class UnitGroup(models.Model):
 
     def __str__(self):
         return self.name
+
+    def former_name_alias(self, name: str) -> None:
+        UnitGroupAlias.objects.get_or_create(name=name, defaults={"group": self})
 
 
 class UnitGroupAlias(models.Model):

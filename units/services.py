@@ -34,7 +34,8 @@ def looks_collective(name: str) -> bool:
 
 @dataclass
 class UnitDirectory:
-    """Every unit and group by every name it is written as, read in four queries."""
+    """Every unit and group by every name it is written as, read in four queries: its current
+    name first, then its aliases (which include its former names, see KeepsFormerNames)."""
 
     units: dict[str, Unit]
     groups: dict[str, UnitGroup]
@@ -43,10 +44,10 @@ class UnitDirectory:
 
     @classmethod
     def load(cls) -> "UnitDirectory":
-        units = {unit.name: unit for unit in Unit.objects.all()}
-        units.update({alias.name: alias.unit for alias in UnitAlias.objects.select_related("unit")})
-        groups = {group.name: group for group in UnitGroup.objects.all()}
-        groups.update({alias.name: alias.group for alias in UnitGroupAlias.objects.select_related("group")})
+        units = {alias.name: alias.unit for alias in UnitAlias.objects.select_related("unit")}
+        units.update({unit.name: unit for unit in Unit.objects.all()})
+        groups = {alias.name: alias.group for alias in UnitGroupAlias.objects.select_related("group")}
+        groups.update({group.name: group for group in UnitGroup.objects.all()})
         return cls(units, groups)
 
     def resolve(self, name: str) -> Unit | UnitGroup:
@@ -82,8 +83,9 @@ class DirectoryError(ValueError):
 def load_directory(data: dict) -> DirectoryReport:
     """Add the units, groups, aliases and memberships of a directory file that are missing.
 
-    Never overwrites: a unit's kind or name edited in the admin stays as edited, and a
-    member removed from a group by an administrator is not re-added unless new to it.
+    Never overwrites: a unit's kind or name edited in the admin stays as edited (an entry is
+    found by its current name, then by an alias — a renamed unit keeps its former name as one),
+    and a member removed from a group by an administrator is not re-added unless new to it.
     """
     report = DirectoryReport()
     for entry in data.get("units", []):
@@ -91,36 +93,47 @@ def load_directory(data: dict) -> DirectoryReport:
         kind = entry.get("kind", UnitKind.OTHER)
         if kind not in UnitKind.values:
             raise DirectoryError(f"单位“{name}”的类别“{kind}”无效,可选:{'、'.join(UnitKind.values)}")
-        unit, created = Unit.objects.get_or_create(
-            name=name,
-            defaults={
-                "kind": kind,
-                "official_name": entry.get("official_name", ""),
-                "short_name": entry.get("short_name", ""),
-                "notes": entry.get("notes", ""),
-            },
-        )
-        report.units_created += created
+        unit = _unit_named(name)
+        if unit is None:
+            unit = Unit.objects.create(
+                name=name,
+                kind=kind,
+                official_name=entry.get("official_name", ""),
+                short_name=entry.get("short_name", ""),
+                notes=entry.get("notes", ""),
+            )
+            report.units_created += 1
         for alias in entry.get("aliases", []):
             _, created = UnitAlias.objects.get_or_create(name=alias, defaults={"unit": unit})
             report.aliases_created += created
     for entry in data.get("groups", []):
         name = _required(entry, "name", "groups")
-        group, created = UnitGroup.objects.get_or_create(
-            name=name, defaults={"membership_note": entry.get("membership_note", "")}
-        )
+        group = UnitGroup.objects.filter(name=name).first() or _aliased(UnitGroupAlias, name, "group")
+        created = group is None
+        if created:
+            group = UnitGroup.objects.create(name=name, membership_note=entry.get("membership_note", ""))
         report.groups_created += created
         for alias in entry.get("aliases", []):
             _, alias_created = UnitGroupAlias.objects.get_or_create(name=alias, defaults={"group": group})
             report.aliases_created += alias_created
         if created:
-            members = list(Unit.objects.filter(name__in=entry.get("members", [])))
-            missing = set(entry.get("members", [])) - {unit.name for unit in members}
+            found = {member: _unit_named(member) for member in entry.get("members", [])}
+            members = [unit for unit in found.values() if unit is not None]
+            missing = {member for member, unit in found.items() if unit is None}
             if missing:
                 raise DirectoryError(f"单位组“{name}”的成员不在单位名录中:{'、'.join(sorted(missing))}")
             group.members.add(*members)
             report.members_added += len(members)
     return report
+
+
+def _unit_named(name: str) -> Unit | None:
+    return Unit.objects.filter(name=name).first() or _aliased(UnitAlias, name, "unit")
+
+
+def _aliased(alias_model, name: str, target: str):
+    alias = alias_model.objects.select_related(target).filter(name=name).first()
+    return getattr(alias, target) if alias else None
 
 
 def _required(entry: dict, key: str, where: str) -> str:

@@ -76,3 +76,46 @@ def test_recording_the_same_plan_twice_creates_one_row(db):
 def test_every_email_has_a_stable_message_id(dispatch):
     notify.deliver(dispatch.pk)
     assert mail.outbox[0].extra_headers["Message-ID"] == f"<dispatch-{dispatch.pk}-digest@reform-ledger>"
+
+
+class Retried(Exception):
+    pass
+
+
+@pytest.fixture
+def failing_delivery(monkeypatch, dispatch):
+    """deliver_dispatch as a worker runs it, on an SMTP server that refuses; returns the countdowns
+    it asked Celery to retry after."""
+    from deadlines.tasks import deliver_dispatch
+
+    def refuse(pk):
+        raise notify.DeliveryFailed("451 try again later")
+
+    countdowns = []
+
+    def retry(exc=None, countdown=None, **options):
+        countdowns.append(countdown)
+        return Retried()
+
+    monkeypatch.setattr(notify, "deliver", refuse)
+    monkeypatch.setattr(deliver_dispatch, "retry", retry)
+    return lambda: deliver_dispatch.run(dispatch.pk), countdowns
+
+
+def test_a_retry_due_within_the_visibility_timeout_is_scheduled_with_celery(failing_delivery, settings):
+    settings.BROKER_VISIBILITY_TIMEOUT = 300
+    settings.DISPATCH_RETRY_BASE_SECONDS = 60
+    run, countdowns = failing_delivery
+    with pytest.raises(Retried):
+        run()
+    assert countdowns == [60]
+
+
+def test_a_retry_due_after_the_visibility_timeout_is_left_to_the_sweep(failing_delivery, settings):
+    """Redis would hand a message held that long to a second worker, again and again until it ran;
+    the row's next_attempt_at is kept, and deliver_pending sends it when due."""
+    settings.BROKER_VISIBILITY_TIMEOUT = 300
+    settings.DISPATCH_RETRY_BASE_SECONDS = 600
+    run, countdowns = failing_delivery
+    assert run() is False
+    assert countdowns == []

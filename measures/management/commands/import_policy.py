@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.textfile import UnreadableText, read_text
 from measures.parsing import ParseError, parse_document
 from measures.services import import_document
 
@@ -14,11 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: Path, **options):
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_text(path)
         except FileNotFoundError:
             raise CommandError(f"找不到文件:{path}") from None
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{path} 不是 UTF-8 编码的文本(第 {exc.start} 字节处无法解码),未写入任何数据") from None
+        except UnreadableText as exc:
+            raise CommandError(f"{path} {exc},未写入任何数据") from None
         self.stdout.write(f"正在读取 {path} …")
         try:
             parsed = parse_document(text)

@@ -1,8 +1,8 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.textfile import UnreadableText, read_json
 from units.services import DirectoryError, load_directory
 
 
@@ -14,11 +14,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: Path, **options):
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = read_json(path)
         except FileNotFoundError:
             raise CommandError(f"找不到文件:{path}") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise CommandError(f"{path} 不是有效的 UTF-8 JSON:{exc}") from None
+        except UnreadableText as exc:
+            raise CommandError(f"{path} {exc},未写入任何数据") from None
         if not isinstance(data, dict):
             raise CommandError(f"{path} 的顶层应为对象,含 units 和 groups 两个列表")
         try:
