@@ -56,7 +56,7 @@ def main(argv=None) -> int:
             print(f"missing {tool or 'openssl'}: apt-get install nginx openssl", file=sys.stderr)
             return 2
     pg = os.environ.get("PROD_CHECK_PG", "postgres://postgres@127.0.0.1:5432/reform_prodcheck")
-    redis_url = os.environ.get("PROD_CHECK_REDIS", "redis://127.0.0.1:6379/14")
+    redis_url = os.environ.get("PROD_CHECK_REDIS", "redis://127.0.0.1:6379/9")
     topology = Topology(pg, redis_url)
     check = Check(topology)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the children on the way out
@@ -139,6 +139,10 @@ def run(check: Check, topology: Topology, args) -> None:
         for hit in hits:
             if hit.status >= 500:
                 check.fail(f"{hit.status} {hit.method} {hit.url} as {hit.role} (request id {hit.request_id})")
+        refused = sorted({f"{h.status} {h.url} as {h.role}" for h in hits if h.method == "GET" and h.status >= 400})
+        if refused:  # a link the page showed that its user may not follow: worth a look, not a failure
+            print("    links that answered 4xx:")
+            print("\n".join(f"      {line}" for line in refused))
         reached = {h.pattern for h in hits} | {"login", "health"}  # logged in, and asked above
         patterns = all_patterns()
         never = sorted(patterns - reached)
