@@ -135,6 +135,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind nginx every request comes from the proxy: lockouts key on the address the proxy saw
+# (X-Forwarded-For from TRUSTED_PROXIES only), so one client never locks out everyone (core/proxy.py).
+AXES_CLIENT_IP_CALLABLE = "core.proxy.client_address"
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文"))]
