@@ -63,8 +63,8 @@ def main(argv=None) -> int:
     started = time.monotonic()
     try:
         run(check, topology, args)
-    except (Exception, KeyboardInterrupt) as exc:  # report, then stop every child below
-        check.fail(f"{type(exc).__name__}: {exc}")
+    except (Exception, KeyboardInterrupt, SystemExit) as exc:  # Ctrl-C, SIGTERM: report, stop every child
+        check.fail(f"{type(exc).__name__}: {exc}" if str(exc) else f"interrupted ({type(exc).__name__})")
     finally:
         print("→ stopping every process …", flush=True)
         topology.stop_all()
