@@ -204,15 +204,7 @@ _visibility = env.str("CELERY_VISIBILITY_TIMEOUT", default="") or "300"
 if not _visibility.isdigit() or int(_visibility) < 1:
     raise ImproperlyConfigured(f"CELERY_VISIBILITY_TIMEOUT must be a number of seconds > 0, not {_visibility!r}")
 BROKER_VISIBILITY_TIMEOUT = int(_visibility)
-# Any number of beats may run (one per machine): the one holding a Redis lock schedules, the
-# others wait and take over within TTL + retry seconds if it dies (reform/beat.py). A sent job
-# is written back at once, so the beat that takes over does not send it again.
-CELERY_BEAT_SCHEDULER = "reform.beat.SingleBeatScheduler"
-CELERY_BEAT_SYNC_EVERY = 1
-BEAT_LOCK_TTL_SECONDS = env.float("BEAT_LOCK_TTL_SECONDS", default=30.0)
-BEAT_LOCK_RETRY_SECONDS = env.float("BEAT_LOCK_RETRY_SECONDS", default=10.0)
-# /health/ answers 503 once an email planned this many minutes ago is still unsent.
-HEALTH_DISPATCH_MAX_AGE_MINUTES = env.int("HEALTH_DISPATCH_MAX_AGE_MINUTES", default=30)
+CELERY_BEAT_SCHEDULER = "reform.beat.SingleBeatScheduler"  # one beat schedules, however many run
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -232,6 +224,18 @@ else:
     }
     for folder in ("queue", "control", "processed"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+
+# Production topology (deploy/, README "Production deployment"). Any number of beats may run,
+# one per machine: the one holding a Redis lock schedules, the others wait and take over within
+# TTL + retry seconds if it dies (reform/beat.py). A sent job is written back at once, so the
+# beat that takes over does not send it again.
+CELERY_BEAT_SYNC_EVERY = 1
+BEAT_LOCK_TTL_SECONDS = env.float("BEAT_LOCK_TTL_SECONDS", default=30.0)
+BEAT_LOCK_RETRY_SECONDS = env.float("BEAT_LOCK_RETRY_SECONDS", default=10.0)
+# Processes per worker unit (reform-worker@N); unset: one per core.
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=None)
+# /health/ answers 503 once an email planned this many minutes ago is still unsent.
+HEALTH_DISPATCH_MAX_AGE_MINUTES = env.int("HEALTH_DISPATCH_MAX_AGE_MINUTES", default=30)
 
 # The ledger. Periods are monthly by default; each is due on REPORT_DUE_DAY of the following
 # month (or quarter). With REQUIRE_LEADER_SIGNOFF a unit leader must sign a report off before

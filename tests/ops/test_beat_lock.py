@@ -116,3 +116,13 @@ def test_a_scheduler_that_lost_its_lock_waits_for_it_before_sending_again(proces
     assert waited == [1]
     assert process_lock.held and redis_client().get(process_lock.key).decode() == process_lock.token
     scheduler.close()
+
+
+def test_without_redis_there_is_no_lock_and_beat_schedules_alone(settings, monkeypatch, db):
+    settings.REDIS_URL = ""
+    monkeypatch.setattr(beat, "_process_lock", None)
+    monkeypatch.setattr("django_celery_beat.schedulers.close_old_connections", lambda: None)
+    scheduler = SingleBeatScheduler(app=app)  # development: the filesystem broker, one beat
+    assert beat.process_lock() is None and beat.beat_is_scheduling() is None
+    assert scheduler.tick() > 0
+    scheduler.close()
