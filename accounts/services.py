@@ -5,21 +5,31 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from units.models import Unit
 
 from .models import User
 from .roles import ADMINISTRATOR, ALL_ROLES, OFFICE_REVIEWER, SUPERVISOR, UNIT_LEADER, UNIT_REPORTER, Role
 
-# Apps whose data an administrator maintains in the admin site.
-PLAN_APPS = ("core", "units", "measures", "deadlines", "accounts", "django_celery_beat")  # core: the holiday calendar
+# Apps whose data an administrator maintains in the admin site (core: the holiday calendar).
+PLAN_APPS = ("core", "units", "measures", "deadlines", "accounts", "django_celery_beat")
+# Apps an administrator reads in the admin (the ledger is written by units and the office, the
+# ranking by the office): the admin links to their rows, and a link must not end in a 403.
+READ_APPS = ("ledger", "dashboards", "auditlog")
+# …and the one ledger row an administrator edits: a period's due date (README).
+EXTRA_PERMISSIONS = (("ledger", "change_reportingperiod"),)
 
 
 def ensure_role_groups() -> dict[str, Group]:
-    """Create the role groups if missing and give the administrator role every plan permission."""
+    """Create the role groups if missing and give the administrator role its permissions."""
     groups = {role.code: Group.objects.get_or_create(name=role.group_name)[0] for role in ALL_ROLES}
-    admin_permissions = Permission.objects.filter(content_type__app_label__in=PLAN_APPS)
-    groups[ADMINISTRATOR.code].permissions.add(*admin_permissions)
+    grants = Q(content_type__app_label__in=PLAN_APPS) | Q(
+        content_type__app_label__in=READ_APPS, codename__startswith="view_"
+    )
+    for app_label, codename in EXTRA_PERMISSIONS:
+        grants |= Q(content_type__app_label=app_label, codename=codename)
+    groups[ADMINISTRATOR.code].permissions.add(*Permission.objects.filter(grants))
     return groups
 
 

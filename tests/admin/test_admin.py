@@ -316,3 +316,21 @@ def test_an_administrator_cannot_change_a_superusers_account_or_password(adminis
     assert response.status_code == 403
     root.refresh_from_db()
     assert root.username == "root" and root.check_password("x-Root-Passw0rd")
+
+
+def test_every_link_the_administrator_sees_on_the_admin_index_opens(administrator_client):
+    """The production walk followed the admin's own links into a 403 (a period's page)."""
+    index = administrator_client.get(reverse("admin:index")).content.decode()
+    links = sorted(set(re.findall(r'href="(/admin/[a-z_]+/[a-z_]+/)"', index)))
+    assert len(links) > 20
+    for link in links:
+        assert administrator_client.get(link).status_code == 200, link
+
+
+def test_the_administrator_edits_a_periods_due_date(administrator_client, plan):
+    from ledger.models import ReportingPeriod
+    from ledger.periods import open_current_period
+
+    period = open_current_period(datetime.date(2019, 3, 10))
+    assert administrator_client.get(admin_url(ReportingPeriod, "change", period.pk)).status_code == 200
+    assert "ledger" in administrator_client.get(reverse("admin:index")).content.decode()
