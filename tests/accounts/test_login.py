@@ -35,3 +35,16 @@ def test_logout_needs_a_post_and_returns_to_login(client, reporter):
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response["Location"] == reverse("login")
     assert client.get(reverse("plan")).status_code == 302
+
+
+@pytest.mark.parametrize("url_name", ["login", "admin:login"])
+def test_a_username_longer_than_any_account_is_refused_on_the_form_not_a_500(client, db, url_name):
+    """django-axes records every failed login with its username; one longer than its column
+    (255) was a 500 on the login pages and the token API alike (found by the API fuzz test)."""
+    username = "用" * 300
+    for _ in range(2):  # the first failure creates the record, the second updates it
+        response = client.post(reverse(url_name), {"username": username, "password": "wrong"})
+        assert response.status_code == 200
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.get().username == username[:255]

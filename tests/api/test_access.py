@@ -71,3 +71,11 @@ def test_token_endpoint_refuses_even_the_right_password_after_repeated_failures(
     response = client.post(reverse("v1:token"), {"username": "office_reviewer", "password": "x-Passw0rd-x"})
     assert response.status_code == 400
     assert not Token.objects.filter(user=office_reviewer).exists()
+
+
+def test_a_username_longer_than_any_account_is_a_400_naming_the_field(client, db):
+    """Found by tests/api/test_fuzz.py: django-axes recorded the failed login with the whole
+    username in a 255-character column, and PostgreSQL refused it (500)."""
+    response = client.post(reverse("v1:token"), {"username": "用" * 300, "password": "wrong"})
+    assert response.status_code == 400
+    assert "username" in response.json()
