@@ -122,6 +122,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+SESSION_ENGINE = "core.sessions"  # database sessions, refusing a malformed key before the database
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plan"
 LOGOUT_REDIRECT_URL = "login"
@@ -223,7 +224,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.TokenAuthentication",  # DRF's, refusing a malformed key before the database
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

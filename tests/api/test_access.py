@@ -79,3 +79,19 @@ def test_a_username_longer_than_any_account_is_a_400_naming_the_field(client, db
     response = client.post(reverse("v1:token"), {"username": "用" * 300, "password": "wrong"})
     assert response.status_code == 400
     assert "username" in response.json()
+
+
+# As a WSGI server hands them over: header bytes decoded as Latin-1.
+@pytest.mark.parametrize("key", ["a\x00b", "x" * 41, "令牌".encode().decode("latin-1")])
+def test_a_malformed_token_is_refused_not_a_500(client, db, key):
+    """A NUL in the token reached the database, which cannot hold one: 500 (found probing the
+    headers the fuzz test sends)."""
+    response = client.get(reverse("v1:unit-list"), HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 403
+
+
+def test_a_malformed_session_cookie_is_an_anonymous_visitor_not_a_500(client, db):
+    """A NUL in the session cookie reached the database too, on every page and the API."""
+    client.cookies["sessionid"] = "abcdefgh\x00ij"
+    assert client.get(reverse("v1:unit-list")).status_code == 403
+    assert client.get(reverse("plan")).status_code == 302  # to the login page
