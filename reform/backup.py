@@ -322,11 +322,20 @@ def _run_client(command: list[str], env: dict, label: str, total: int, progress:
 
 def backup(folder: Path, progress: Progress) -> BackupResult:
     """Write a backup into `folder` (new or empty). The manifest is written last: a folder without
-    one is an unfinished backup."""
+    one is an unfinished backup; a failed backup removes the files it wrote."""
     settings_dict = _settings_dict()
     pg_dump = _tool("pg_dump")
     _empty_folder(folder, "备份目录")
     folder.mkdir(parents=True, exist_ok=True)
+    try:
+        return _backup(folder, settings_dict, pg_dump, progress)
+    except BaseException:
+        for name in (MANIFEST_NAME, DUMP_NAME, MEDIA_NAME):
+            (folder / name).unlink(missing_ok=True)
+        raise
+
+
+def _backup(folder: Path, settings_dict: dict, pg_dump: str, progress: Progress) -> BackupResult:
     started = time.monotonic()
     dsn, env = _client_env(settings_dict)
     dump_path, media_path = folder / DUMP_NAME, folder / MEDIA_NAME

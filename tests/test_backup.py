@@ -255,3 +255,11 @@ def test_the_commands_say_they_need_postgresql_on_sqlite(command, tmp_path):
     assert result.returncode == 1
     assert "只支持 PostgreSQL" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_backup_leaves_no_half_written_files(db, tmp_path, monkeypatch):
+    _postgresql()
+    monkeypatch.setattr("reform.backup._tool", lambda name: "/bin/false")  # pg_dump exits with 1
+    with pytest.raises(CommandError, match="false 失败"):
+        call_command("backup", str(tmp_path / "backup"), stdout=StringIO())
+    assert list((tmp_path / "backup").iterdir()) == []

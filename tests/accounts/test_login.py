@@ -81,3 +81,16 @@ def test_failures_during_the_lock_do_not_extend_it(client, reporter, time_machin
         assert login(client, "lead_reporter", "wrong", "198.51.100.7").status_code == 429
     time_machine.move_to("2026-03-02 10:01 +0800", tick=False)
     assert login(client, "lead_reporter", "x-Passw0rd-x", "198.51.100.7").status_code == 302
+
+
+@pytest.mark.parametrize("url_name", ["login", "admin:login"])
+def test_a_username_longer_than_any_account_is_refused_on_the_form_not_a_500(client, db, url_name):
+    """django-axes records every failed login with its username; one longer than its column
+    (255) was a 500 on the login pages and the token API alike (found by the API fuzz test)."""
+    username = "用" * 300
+    for _ in range(2):  # the first failure creates the record, the second updates it
+        response = client.post(reverse(url_name), {"username": username, "password": "wrong"})
+        assert response.status_code == 200
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.get().username == username[:255]

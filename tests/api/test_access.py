@@ -71,3 +71,27 @@ def test_token_endpoint_refuses_even_the_right_password_after_repeated_failures(
     response = client.post(reverse("v1:token"), {"username": "office_reviewer", "password": "x-Passw0rd-x"})
     assert response.status_code == 400
     assert not Token.objects.filter(user=office_reviewer).exists()
+
+
+def test_a_username_longer_than_any_account_is_a_400_naming_the_field(client, db):
+    """Found by tests/api/test_fuzz.py: django-axes recorded the failed login with the whole
+    username in a 255-character column, and PostgreSQL refused it (500)."""
+    response = client.post(reverse("v1:token"), {"username": "用" * 300, "password": "wrong"})
+    assert response.status_code == 400
+    assert "username" in response.json()
+
+
+# As a WSGI server hands them over: header bytes decoded as Latin-1.
+@pytest.mark.parametrize("key", ["a\x00b", "x" * 41, "令牌".encode().decode("latin-1")])
+def test_a_malformed_token_is_refused_not_a_500(client, db, key):
+    """A NUL in the token reached the database, which cannot hold one: 500 (found probing the
+    headers the fuzz test sends)."""
+    response = client.get(reverse("v1:unit-list"), HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 403
+
+
+def test_a_malformed_session_cookie_is_an_anonymous_visitor_not_a_500(client, db):
+    """A NUL in the session cookie reached the database too, on every page and the API."""
+    client.cookies["sessionid"] = "abcdefgh\x00ij"
+    assert client.get(reverse("v1:unit-list")).status_code == 403
+    assert client.get(reverse("plan")).status_code == 302  # to the login page
