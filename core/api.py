@@ -1,10 +1,8 @@
 """The API's error mapping and the error shapes every v1 endpoint documents."""
 
-import re
-
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import authentication, serializers, status
-from rest_framework.exceptions import APIException, AuthenticationFailed, ParseError, PermissionDenied, ValidationError
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, ParseError, PermissionDenied, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -95,13 +93,3 @@ def exception_handler(exc, context):
     if isinstance(exc, BadParameter):
         exc = ValidationError({exc.name: [str(exc)]})
     return drf_exception_handler(exc, context)
-
-
-class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's tokens, refusing a key that is not one: a token is 40 hex digits (authtoken makes
-    them with secrets.token_hex(20)), and a NUL in a made-up one reached PostgreSQL (500)."""
-
-    def authenticate_credentials(self, key):
-        if not re.fullmatch(r"[0-9a-f]{40}", key):
-            raise AuthenticationFailed("认证令牌无效。")
-        return super().authenticate_credentials(key)
