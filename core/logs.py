@@ -59,3 +59,22 @@ class JsonFormatter(_JsonFormatter):
     def formatTime(self, record, datefmt=None):
         # ISO 8601 with the offset: lines from machines in different zones sort and compare.
         return datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds")
+
+
+def logging_config(log_format: str, level: str, loggers: dict | None = None) -> dict:
+    """The one logging configuration: every record to stderr, as JSON or text, with its request
+    id. Django's settings and gunicorn's conf both use it; `loggers` adds their own."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+        "formatters": {
+            "json": {"()": "core.logs.JsonFormatter"},
+            "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": log_format, "filters": ["request_id"]},
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": loggers or {},
+    }

@@ -10,7 +10,10 @@ import os
 import sys
 
 chdir = "@APP_DIR@"
-sys.path.insert(0, chdir)  # the log formatter and filter below are the project's (core.logs)
+sys.path.insert(0, chdir)  # the log configuration below is the project's (core.logs)
+
+from core.logs import logging_config  # noqa: E402  (importable only once chdir is on the path)
+
 wsgi_app = "reform.wsgi:application"
 
 bind = os.environ.get("GUNICORN_BIND", "@GUNICORN_BIND@").split(",")
@@ -30,19 +33,9 @@ errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 _format = os.environ.get("LOG_FORMAT", "json")
 _level = os.environ.get("LOG_LEVEL", "INFO").upper()
-_handler = {"class": "logging.StreamHandler", "formatter": _format, "filters": ["request_id"]}  # stderr
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
-    "formatters": {
-        "json": {"()": "core.logs.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-    },
-    "handlers": {"console": _handler},
-    "root": {"level": _level, "handlers": ["console"]},
-    "loggers": {
-        "gunicorn.error": {"level": _level, "handlers": ["console"], "propagate": False},
-        "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
-    },
-}
+_console = {"handlers": ["console"], "propagate": False}
+logconfig_dict = logging_config(
+    _format,
+    _level,
+    {"gunicorn.error": {"level": _level, **_console}, "gunicorn.access": {"level": "INFO", **_console}},
+)
