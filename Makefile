@@ -45,14 +45,11 @@ seed: migrate
 
 setup: seed
 
-# Web app, Celery worker and beat in one terminal; Ctrl-C stops all three.
+# Web app, Celery worker and beat in one terminal; Ctrl-C stops all three (scripts/run-dev.sh).
+# Emails link to http://HOST:PORT unless SITE_URL is set.
+export HOST PORT
 run: setup
-	@echo "督办台账: http://$(HOST):$(PORT)/  (Ctrl-C 停止)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A reform worker --loglevel=INFO --pool=solo --concurrency=1 & \
-	$(BIN)/celery -A reform beat --loglevel=INFO & \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT) & \
-	wait
+	@BIN=$(BIN) ./scripts/run-dev.sh
 
 # One pytest worker per core; tests that share a Redis queue or a module's data run on one worker.
 TEST_WORKERS ?= auto

@@ -7,6 +7,7 @@ Every variable is listed in the README.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -186,12 +187,20 @@ STORAGES = {
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 # Email: an SMTP relay via EMAIL_URL (smtp://user:pass@host:587/?tls=True), else files under var/mail/.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+EMAIL_URL = env.str("EMAIL_URL", default="") or f"filemail://{VAR_DIR / 'mail'}"
+EMAIL_CONFIG = env.email_url_config(EMAIL_URL)
 if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
-    EMAIL_FILE_PATH = EMAIL_CONFIG.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+    # django-environ drops the leading "/" of filemail:///abs/path: the folder is the URL's path,
+    # resolved against the checkout when relative, never the working directory.
+    _mail_url = urlsplit(EMAIL_URL)
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = str((BASE_DIR / (_mail_url.netloc + _mail_url.path)).resolve())
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="督办台账 <noreply@localhost>")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Links in emails: the address `make run` serves on (HOST, PORT) unless SITE_URL says otherwise.
+SITE_URL = (
+    env.str("SITE_URL", default="") or f"http://{env.str('HOST', default='127.0.0.1')}:{env.int('PORT', default=8000)}"
+)
+SITE_URL = SITE_URL.rstrip("/")
 
 # Celery: Redis when REDIS_URL is set, else the filesystem transport (no services needed).
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -90,3 +90,33 @@ def test_production_refuses_wildcard_hosts():
 def test_production_refuses_debug():
     result = run_django({**PRODUCTION, "DEBUG": "true"}, "check")
     assert result.returncode != 0 and "DEBUG=true" in result.stderr
+
+
+def _settings_in_a_fresh_process(env_overrides: dict, expression: str, cwd) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("EMAIL_URL", "SITE_URL", "DJANGO_ENV", "PORT", "HOST")}
+    env.update(env_overrides, DJANGO_SETTINGS_MODULE="reform.settings", PYTHONPATH=str(ROOT))
+    code = f"import django; django.setup(); from django.conf import settings as s; print({expression})"
+    result = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_emails_are_written_under_var_mail_wherever_the_command_runs(tmp_path):
+    """django-environ read filemail:///abs as a relative path: mail landed under the working
+    directory (work/main/var/mail inside whatever folder the command ran from)."""
+    var = tmp_path / "var"
+    assert _settings_in_a_fresh_process({"REFORM_VAR_DIR": str(var)}, "s.EMAIL_FILE_PATH", tmp_path / "..") == str(
+        var / "mail"
+    )
+    elsewhere = tmp_path / "letters"
+    written = _settings_in_a_fresh_process({"EMAIL_URL": f"filemail://{elsewhere}"}, "s.EMAIL_FILE_PATH", "/")
+    assert written == str(elsewhere)
+
+
+def test_links_in_emails_follow_the_port_served_unless_site_url_is_set(tmp_path):
+    assert _settings_in_a_fresh_process({"PORT": "8123"}, "s.SITE_URL", tmp_path) == "http://127.0.0.1:8123"
+    assert _settings_in_a_fresh_process({"HOST": "0.0.0.0", "PORT": "8123"}, "s.SITE_URL", tmp_path) == (
+        "http://0.0.0.0:8123"
+    )
+    overridden = {"PORT": "8123", "SITE_URL": "https://ledger.example.gov.cn/"}
+    assert _settings_in_a_fresh_process(overridden, "s.SITE_URL", tmp_path) == "https://ledger.example.gov.cn"
