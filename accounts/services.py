@@ -17,8 +17,13 @@ PLAN_APPS = ("core", "units", "measures", "deadlines", "accounts", "django_celer
 # Apps an administrator reads in the admin (the ledger is written by units and the office, the
 # ranking by the office): the admin links to their rows, and a link must not end in a 403.
 READ_APPS = ("ledger", "dashboards", "auditlog")
-# …and the one ledger row an administrator edits: a period's due date (README).
-EXTRA_PERMISSIONS = (("ledger", "change_reportingperiod"),)
+# …and what the README sends an administrator to edit: a period's due date, the ranking formula
+# (a change saves a new version).
+EXTRA_PERMISSIONS = (
+    ("ledger", "change_reportingperiod"),
+    ("dashboards", "add_rankingformula"),
+    ("dashboards", "change_rankingformula"),
+)
 
 
 def ensure_role_groups() -> dict[str, Group]:
@@ -47,6 +52,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("lead_leader", UNIT_LEADER, "市工商局", "牵头单位负责人(市工商局)"),
     DemoAccount("co_reporter", UNIT_REPORTER, "市教育局", "责任单位填报员(市教育局,第 12、14 项)"),
     DemoAccount("office_reviewer", OFFICE_REVIEWER, "市营商办", "市营商办审核员"),
+    DemoAccount("office_reporter", UNIT_REPORTER, "市营商办", "市营商办填报员(第 22 项,市营商办牵头)"),
     DemoAccount("supervisor", SUPERVISOR, "市委督查室", "市委督查室督查人员"),
     DemoAccount("admin", ADMINISTRATOR, "市营商办", "系统管理员"),
 )

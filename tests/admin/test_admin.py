@@ -334,3 +334,14 @@ def test_the_administrator_edits_a_periods_due_date(administrator_client, plan):
     period = open_current_period(datetime.date(2019, 3, 10))
     assert administrator_client.get(admin_url(ReportingPeriod, "change", period.pk)).status_code == 200
     assert "ledger" in administrator_client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_administrator_opens_the_admin_pages_the_readme_names(administrator_client):
+    from auditlog.models import LogEntry
+
+    from dashboards.models import RankingFormula
+    from ledger.models import ReportingPeriod
+
+    for model in (ReportingPeriod, RankingFormula, LogEntry):
+        assert administrator_client.get(admin_url(model, "changelist")).status_code == 200, model
+    assert administrator_client.get(admin_url(RankingFormula, "add")).status_code == 200
