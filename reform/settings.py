@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from django.contrib.messages import constants as message_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -141,6 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_ENGINE = "core.sessions"  # database sessions, refusing a malformed key before the database
+# Django's "error" level is Bootstrap's "danger": every message shows as a styled alert.
+MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plan"
 LOGOUT_REDIRECT_URL = "login"
