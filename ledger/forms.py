@@ -13,11 +13,17 @@ class ContentForm(forms.Form):
     """The narrative every report and contribution carries, plus the version it was edited from."""
 
     status = forms.ChoiceField(label=_("推进状态"), choices=ProgressStatus.choices, widget=forms.RadioSelect)
-    progress = forms.CharField(label=_("工作进展"), widget=forms.Textarea(TEXTAREA), max_length=TEXT_LIMIT)
+    # A draft keeps whatever is typed: 工作进展 and 下步计划 are required at submission, where the
+    # service names what is missing (ledger.services._check_complete), not to save a draft.
+    progress = forms.CharField(
+        label=_("工作进展"), widget=forms.Textarea(TEXTAREA), max_length=TEXT_LIMIT, required=False
+    )
     problems = forms.CharField(
         label=_("存在问题"), widget=forms.Textarea(TEXTAREA), max_length=TEXT_LIMIT, required=False
     )
-    next_steps = forms.CharField(label=_("下步计划"), widget=forms.Textarea(TEXTAREA), max_length=TEXT_LIMIT)
+    next_steps = forms.CharField(
+        label=_("下步计划"), widget=forms.Textarea(TEXTAREA), max_length=TEXT_LIMIT, required=False
+    )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def content(self) -> dict:
