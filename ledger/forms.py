@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.models import MilestoneKind
 
 from .models import COMMENT_LIMIT, TEXT_LIMIT, ProgressStatus, ReviewDecision
-from .services import TargetValue
+from .services import TargetValue, confirmed_milestone_ids
 
 TEXTAREA = {"rows": 4, "class": "form-control"}
 
@@ -30,6 +30,18 @@ class ContentForm(forms.Form):
         return {key: self.cleaned_data[key] for key in ("status", "progress", "problems", "next_steps")}
 
 
+def target_label(target) -> str:
+    """Which target a value is for: three targets of measure 2 share the metric 企业开办时间
+    and differ only by value and deadline (≤3.5 / ≤8.5 / ≤5 工作日)."""
+    if target.due_date:
+        when = f"{target.due_date:%Y-%m-%d} 前"
+    elif target.recurrence:
+        when = target.get_recurrence_display()
+    else:
+        when = "长期"
+    return f"{target.metric}(目标 {target.get_comparator_display()} {target.value_display}{target.unit},{when})"
+
+
 class ReportForm(ContentForm):
     """A lead unit's report: the narrative, a value for each target, and milestones claimed done."""
 
@@ -45,7 +57,7 @@ class ReportForm(ContentForm):
         self.targets = list(measure.targets.all())
         for target in self.targets:
             self.fields[f"target_{target.pk}_value"] = forms.DecimalField(
-                label=f"{target.metric}(目标 {target.get_comparator_display()} {target.value_display}{target.unit})",
+                label=target_label(target),
                 required=False,
                 max_digits=12,
                 decimal_places=2,
@@ -56,10 +68,12 @@ class ReportForm(ContentForm):
                 required=False,
                 widget=forms.DateInput({"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
             )
+        # Only open milestones: one already confirmed (销号) cannot be claimed again.
+        confirmed = confirmed_milestone_ids(measure)
         self.fields["claimed_milestones"].choices = [
             (m.pk, f"{m.due_date:%Y-%m-%d} {m.description[:40]}")
             for m in measure.milestones.all()
-            if m.kind in (MilestoneKind.DATED, MilestoneKind.PHASE)
+            if m.kind in (MilestoneKind.DATED, MilestoneKind.PHASE) and m.pk not in confirmed
         ]
 
     def target_rows(self):

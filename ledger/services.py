@@ -97,8 +97,12 @@ def _new_version(previous: ProgressReport, user) -> ProgressReport:
     TargetActual.objects.bulk_create(
         TargetActual(report=report, target_id=a.target_id, value=a.value, as_of=a.as_of) for a in previous.actuals.all()
     )
+    # Claims carry over while open; a milestone the office has confirmed (销号) is done for good.
+    confirmed = confirmed_milestone_ids(previous.measure)
     MilestoneClaim.objects.bulk_create(
-        MilestoneClaim(report=report, milestone_id=c.milestone_id) for c in previous.claims.all()
+        MilestoneClaim(report=report, milestone_id=c.milestone_id)
+        for c in previous.claims.all()
+        if c.milestone_id not in confirmed
     )
     Evidence.objects.bulk_create(
         Evidence(
@@ -186,6 +190,17 @@ def check_claims(measure: Measure, milestone_ids) -> None:
         raise ServiceError(f"节点 {', '.join(map(str, foreign))} 不属于本举措")
     if any(kinds[m] not in DATED_KINDS for m in milestone_ids):
         raise ServiceError("长期推进、每年、按序时进度推进的节点没有截止日期,不能申报完成;请申报具体的限时节点")
+    if closed := set(milestone_ids) & confirmed_milestone_ids(measure):
+        raise ServiceError(f"节点 {', '.join(map(str, sorted(closed)))} 已销号,不能再次申报")
+
+
+def confirmed_milestone_ids(measure: Measure) -> set[int]:
+    """Milestones of `measure` already confirmed (销号): claimed in a report the office approved."""
+    return set(
+        MilestoneClaim.objects.filter(
+            milestone__measure=measure, report__review__decision=ReviewDecision.APPROVED
+        ).values_list("milestone_id", flat=True)
+    )
 
 
 def _check_editable(user, report) -> None:
@@ -218,11 +233,7 @@ def _check_completion(report: ProgressReport) -> None:
         raise ServiceError("本举措含长期推进或每年任务,不能报“已完成”;请报“按计划推进”")
     if not report.evidence.exists():
         raise ServiceError("状态为“已完成”的报告须上传佐证材料")
-    confirmed = set(
-        MilestoneClaim.objects.filter(
-            milestone__measure=measure, report__review__decision=ReviewDecision.APPROVED
-        ).values_list("milestone_id", flat=True)
-    )
+    confirmed = confirmed_milestone_ids(measure)
     claimed = set(report.claims.values_list("milestone_id", flat=True))
     open_milestones = [m for m in measure.milestones.all() if m.kind in DATED_KINDS and m.pk not in confirmed | claimed]
     if open_milestones:

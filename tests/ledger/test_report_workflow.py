@@ -174,3 +174,31 @@ def test_a_draft_saves_whatever_is_typed_and_submission_names_what_is_missing(cl
     assert "请先填写下步计划再提交" in response.content.decode()
     report.refresh_from_db()
     assert report.submitted_at is None and report.progress == "只写了一半的进展"
+
+
+def test_the_form_says_which_target_is_which_and_offers_only_open_milestones(
+    client, lead_reporter, office_reviewer, measure, periods
+):
+    """Three targets all read 企业开办时间, and milestones already confirmed (销号) were offered again."""
+    from ledger import services
+    from ledger.forms import ReportForm
+
+    labels = [ReportForm(measure=measure).fields[f"target_{t.pk}_value"].label for t in measure.targets.all()]
+    assert len(set(labels)) == len(labels)
+    assert all("前" in label or "每年" in label or "长期" in label for label in labels)
+    milestone = measure.milestones.filter(kind="dated").first()
+    report = fill(lead_reporter, services.open_report(lead_reporter, measure, periods[0]))
+    services.save_report_draft(lead_reporter, report, report.lock_version, {}, None, [milestone.pk])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    services.attach_evidence(
+        lead_reporter, report, SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    )
+    report.refresh_from_db()
+    report = services.submit_report(lead_reporter, report, report.lock_version)
+    services.review_report(office_reviewer, report, "approved")
+    assert milestone.pk not in dict(ReportForm(measure=measure).fields["claimed_milestones"].choices)
+    later = services.open_report(lead_reporter, measure, periods[1])
+    assert not later.claims.exists()
+    with pytest.raises(services.ServiceError, match="已销号"):
+        services.save_report_draft(lead_reporter, later, later.lock_version, {}, None, [milestone.pk])
