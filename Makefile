@@ -37,7 +37,7 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py load_holidays
 	$(BIN)/python manage.py load_units fixtures/units.json
-	$(BIN)/python manage.py import_policy $(SEED)
+	$(BIN)/python manage.py import_policy --only-if-empty $(SEED)  # never undo edits made in the admin
 	$(BIN)/python manage.py create_demo_accounts
 	$(BIN)/python manage.py install_schedules
 	$(BIN)/python manage.py open_period

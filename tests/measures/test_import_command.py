@@ -138,3 +138,19 @@ def test_a_failure_midway_rolls_back_everything(empty_world, monkeypatch):
     with pytest.raises(RuntimeError):
         run_import(SEED_PATH)
     assert PolicyDocument.objects.count() == Measure.objects.count() == 0
+
+
+def test_make_run_never_reimports_over_the_offices_edits(plan):
+    """The office set 市委政法委 as lead of measure 23 in the admin; the next `make run`
+    re-imported the document and silently reverted it ("新增:分工 1 删除:分工 1")."""
+    from measures.models import AssignmentRole
+
+    measure = plan.measures.get(number=23)
+    unit = Unit.objects.get_or_create(name="市委政法委")[0]
+    Assignment.objects.create(measure=measure, unit=unit, role=AssignmentRole.LEAD, written_name=unit.name, position=9)
+    before = counts()
+    out = StringIO()
+    call_command("import_policy", "--only-if-empty", str(SEED_PATH), stdout=out)
+    assert "未重新导入" in out.getvalue()
+    assert counts() == before
+    assert measure.assignments.filter(unit=unit, role=AssignmentRole.LEAD).exists()

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.textfile import UnreadableText, read_text
+from measures.models import PolicyDocument
 from measures.parsing import ParseError, parse_document
 from measures.services import import_document
 
@@ -12,8 +13,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="UTF-8 文本文件的路径")
+        parser.add_argument(
+            "--only-if-empty",
+            action="store_true",
+            help="数据库中已有政策文件时不导入(make run 用:不覆盖市营商办在后台所做的修改)",
+        )
 
-    def handle(self, *args, path: Path, **options):
+    def handle(self, *args, path: Path, only_if_empty=False, **options):
+        if only_if_empty and PolicyDocument.objects.exists():
+            self.stdout.write("数据库中已有政策文件,未重新导入;在后台所做的修改保持不变。")
+            return
         try:
             text = read_text(path)
         except FileNotFoundError:
