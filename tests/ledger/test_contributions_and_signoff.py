@@ -173,3 +173,18 @@ def test_a_co_lead_units_leader_cannot_sign_off_another_units_report(
     assert response.status_code == 403
     report.refresh_from_db()
     assert report.submitted_at is None and report.signed_off_by is None
+
+
+def test_a_sent_contribution_has_a_link_to_view_it(client, co_reporter, plan, current_period):
+    """Once sent, a co-unit's contribution had no link anywhere on 我的任务."""
+    measure = plan.measures.get(number=12)
+    contribution = services.open_contribution(co_reporter, measure, current_period)
+    content = {"status": "on_track", "progress": "已配合完成师资摸底。", "next_steps": "继续"}
+    contribution = services.save_contribution(co_reporter, contribution, contribution.lock_version, content)
+    services.submit_contribution(co_reporter, contribution, contribution.lock_version)
+    client.force_login(co_reporter)
+    page = client.get(reverse("my-tasks")).content.decode()
+    link = f"{reverse('measure-ledger', args=[measure.pk])}#contribution-{contribution.pk}"
+    assert link in page
+    ledger = client.get(reverse("measure-ledger", args=[measure.pk])).content.decode()
+    assert f'id="contribution-{contribution.pk}"' in ledger and "已配合完成师资摸底。" in ledger
