@@ -11,7 +11,7 @@ DISPATCH_LEASE_SECONDS and is picked up by the next run.
 import logging
 import smtplib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -49,8 +49,10 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class OverdueItem:
-    key: str  # the same milestone or report listed under each of its lead units shares a key
-    unit: str
+    """One overdue milestone or missing report, once, with every lead unit that answers for it."""
+
+    key: str
+    units: list[str]
     measure_id: int
     measure_code: str
     measure_title: str
@@ -64,67 +66,50 @@ class OverdueItem:
 @dataclass
 class Overview:
     as_of: date
-    items: list[OverdueItem]
+    items: list[OverdueItem]  # most overdue first
     counts: dict[str, int]
     warning: str = ""
-    by_unit: dict[str, list[OverdueItem]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
-        return len({item.key for item in self.items})
+        return len(self.items)
 
     @property
     def newly_total(self) -> int:
-        return len({item.key for item in self.items if item.newly})
+        return sum(item.newly for item in self.items)
 
 
 def overdue_overview(state: engine.Programme, new_since: date) -> Overview:
-    """Everything overdue in `state` (milestones not done, consolidated reports not sent),
-    grouped by lead unit, marking what became overdue after `new_since`."""
+    """Everything overdue in `state` (milestones not done, consolidated reports not sent), one
+    item each with all its lead units, marking what became overdue after `new_since`."""
     new_milestones, new_reports = state.newly_overdue(new_since)
     newly = {id(row) for row in [*new_milestones, *new_reports]}
     contacts = _contacts({unit.pk for m in state.measures for unit in m.lead_units()})
-    items = []
+    items: dict[str, OverdueItem] = {}
+
+    def add(key, unit, measure, what, due, days, is_new):
+        item = items.get(key)
+        if item is None:
+            item = items[key] = OverdueItem(
+                key, [], measure.pk, measure.code, measure.title, what, due, days, is_new, []
+            )
+        item.newly = item.newly or is_new
+        item.units.append(unit.name if unit else "牵头单位未明确")
+        item.contacts.extend(c for c in (contacts.get(unit.pk, []) if unit else []) if c not in item.contacts)
+
     for row in state.milestones:
-        if row.state != MilestoneState.OVERDUE:
-            continue
-        measure = row.measure
-        for unit in measure.lead_units() or [None]:
-            items.append(
-                OverdueItem(
-                    key=f"milestone:{row.milestone.pk}",
-                    unit=unit.name if unit else "牵头单位未明确",
-                    measure_id=measure.pk,
-                    measure_code=measure.code,
-                    measure_title=measure.title,
-                    what=f"节点:{row.milestone.description[:60]}",
-                    due=row.milestone.due_date,
-                    days_overdue=row.days_overdue,
-                    newly=id(row) in newly,
-                    contacts=contacts.get(unit.pk, []) if unit else [],
-                )
-            )
+        if row.state == MilestoneState.OVERDUE:
+            what = f"节点:{row.milestone.description[:60]}"
+            for unit in row.measure.lead_units() or [None]:
+                add(f"milestone:{row.milestone.pk}", unit, row.measure, what, row.milestone.due_date,
+                    row.days_overdue, id(row) in newly)  # fmt: skip
     for row in state.reports:
-        if row.state != ObligationState.MISSING:
-            continue
-        items.append(
-            OverdueItem(
-                key=f"report:{row.measure.pk}:{row.period.pk}",
-                unit=row.unit.name,
-                measure_id=row.measure.pk,
-                measure_code=row.measure.code,
-                measure_title=row.measure.title,
-                what=f"漏报:{row.period.label}进展报告",
-                due=row.due_on,
-                days_overdue=row.days_overdue,
-                newly=id(row) in newly,
-                contacts=contacts.get(row.unit.pk, []),
-            )
-        )
-    overview = Overview(state.as_of, items, _status_counts(state), calendar_warning_on(state.as_of))
-    for item in sorted(items, key=lambda i: (i.unit, -i.days_overdue)):
-        overview.by_unit.setdefault(item.unit, []).append(item)
-    return overview
+        if row.state == ObligationState.MISSING:
+            what = f"漏报:{row.period.label}进展报告"
+            add(f"report:{row.measure.pk}:{row.period.pk}", row.unit, row.measure, what, row.due_on,
+                row.days_overdue, id(row) in newly)  # fmt: skip
+    ordered = sorted(items.values(), key=lambda i: (-i.days_overdue, i.measure_code, i.key))
+    return Overview(state.as_of, ordered, _status_counts(state), calendar_warning_on(state.as_of))
 
 
 def _contacts(unit_ids) -> dict[int, list[str]]:

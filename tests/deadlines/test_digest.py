@@ -27,9 +27,15 @@ def test_dry_run_lists_what_is_due_by_then_and_not_done_and_records_nothing(plan
     assert mail.outbox == []
 
 
-def test_digest_is_grouped_by_unit_with_days_overdue_and_ledger_links(plan, supervisor_with_email):
+def test_each_overdue_item_is_one_line_with_all_its_lead_units_and_a_ledger_link(plan, supervisor_with_email):
+    """A measure with three lead units repeated under each (17 lines for 11 items)."""
     output = dry_run("2019-07-11")
-    assert "■ 市规划局(1 项)" in output
+    assert "超期 4 项" in output
+    items = [line for line in output.splitlines() if line.startswith("- ")]
+    assert len(items) == 4
+    assert items[0].startswith("- 第 16 项") and "已超期 192 天" in items[0]  # most overdue first
+    assert output.count("节点:将企业开办时间压缩到8.5个工作日内") == 1
+    assert "牵头单位:市公安局、市工商局、市税务局" in output
     assert "节点:完成本项举措,截止 2019-06-30,已超期 11 天" in output
     measure = plan.measures.get(number=4)
     assert f"/measures/{measure.pk}/ledger/" in output
