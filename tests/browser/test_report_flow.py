@@ -72,3 +72,18 @@ def test_report_is_returned_revised_and_approved_and_the_ledger_shows_both_versi
     expect(page.locator('[data-version="1"]')).to_contain_text("lead_reporter")
     page.locator('[data-version="2"] summary').click()
     expect(page.locator('[data-version="2"] ins')).to_contain_text(",刻章环节压缩至0.5个工作日")
+
+
+def test_text_typed_just_before_an_upload_survives_it(page, live_server, lead_reporter, measure, tmp_path):
+    """The page reloaded with “已上传” and both text fields empty: the typed text was lost."""
+    period = open_current_period(timezone.localdate())
+    evidence = tmp_path / "佐证.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n% evidence\n")
+    log_in(page, live_server, "lead_reporter")
+    page.get_by_role("link", name="我的任务").click()
+    page.locator(f'tr[data-task="2-{period.pk}"]').get_by_role("button", name="填报").click()
+    page.get_by_label("工作进展").fill("刚刚写下、还未保存的进展。")
+    page.locator("#id_file").set_input_files(str(evidence))
+    page.get_by_role("button", name="上传").click()  # within the autosave's 3 s
+    expect(page.get_by_text("已上传“佐证.pdf”")).to_be_visible()
+    expect(page.get_by_label("工作进展")).to_have_value("刚刚写下、还未保存的进展。")
