@@ -87,14 +87,15 @@ def test_production_logs_json_by_default_and_the_level_is_configurable(tmp_path)
     code = (
         "import django, logging; django.setup();"
         "from django.test import Client;"
-        "r = Client().get('/no-such-page/', HTTP_X_FORWARDED_PROTO='https', HTTP_X_REQUEST_ID='prod-1');"
+        # An API refusal: a JSON answer needs no collected static files (an HTML page would).
+        "r = Client().get('/api/v1/measures/', HTTP_X_FORWARDED_PROTO='https', HTTP_X_REQUEST_ID='prod-1');"
         "print(r.status_code, r['X-Request-ID']);"
         "logging.getLogger('reform').info('hidden at WARNING')"
     )
     env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DJANGO_SETTINGS_MODULE="reform.settings")
     env["LOG_LEVEL"] = "warning"
     result = run_python(env, "-c", code)
-    assert result.stdout.split() == ["404", "prod-1"], result.stderr
+    assert result.stdout.split() == ["403", "prod-1"], result.stderr
     lines = [json.loads(line) for line in result.stderr.splitlines()]
     assert [(line["logger"], line["level"], line["request_id"]) for line in lines] == [
         ("django.request", "WARNING", "prod-1")
