@@ -58,6 +58,7 @@ def review_queue(request):
     owed = selectors.timeliness(page.object_list, today)
     for report in page.object_list:
         report.owed = owed.get((report.measure_id, report.period_id))
+        report.own_unit = access.reviews_own_unit(request.user, report)  # the form then asks why
     context = {
         "nav": "review",
         "page_obj": page,

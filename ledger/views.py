@@ -205,6 +205,7 @@ def download_evidence(request, pk):
 @require_GET
 def report_detail(request, pk):
     report = _visible_report(request.user, pk)
+    report.own_unit = access.reviews_own_unit(request.user, report)  # the review form then asks why
     context = {
         "nav": "tasks",
         "report": report,

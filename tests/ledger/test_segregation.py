@@ -87,3 +87,11 @@ def test_roles_add_up_a_reviewer_who_also_reports_opens_its_units_draft(client, 
     assert draft.pk in {r.pk for r in services.access.visible_reports(office_reviewer)}
     # Other units' drafts stay private to them.
     assert not services.access.visible_reports(office_reviewer).filter(submitted_at=None).exclude(measure=measure)
+
+
+def test_the_review_queue_asks_for_the_reason_only_on_the_own_units_report(
+    client, office_reviewer, office_report, submitted
+):
+    client.force_login(office_reviewer)
+    page = client.get(reverse("review-queue")).content.decode()
+    assert page.count('name="own_unit_reason"') == 1
