@@ -1,6 +1,6 @@
 /* The report form never loses a keystroke.
- * - Typing marks the form unsaved until htmx's autosave (3 s after typing stops) succeeds;
- *   leaving the page while unsaved asks first.
+ * - The form is unsaved while it differs from what the server last stored (htmx autosaves 3 s
+ *   after typing stops); leaving the page while unsaved asks first.
  * - Uploading evidence reloads the page: when there is unsaved text, the draft is saved first
  *   (the autosave request, with its new version number), then the file is sent.
  */
@@ -9,20 +9,47 @@
   if (!form) {
     return;
   }
-  var unsaved = false;
-  form.addEventListener("input", function () {
-    unsaved = true;
-  });
+  // Unsaved means differing from what the server last stored: the fields' default values, which
+  // the page was rendered with and each successful save moves on. Comparing values, not
+  // listening for keystrokes, also counts text typed before this deferred script ran.
+  var fields = form.querySelectorAll("textarea, input:not([type=hidden]), select");
+  function unsavedFields() {
+    return Array.prototype.some.call(fields, function (f) {
+      if (f.type === "checkbox" || f.type === "radio") {
+        return f.checked !== f.defaultChecked;
+      }
+      if (f.tagName === "SELECT") {
+        return Array.prototype.some.call(f.options, function (o) {
+          return o.selected !== o.defaultSelected;
+        });
+      }
+      return f.value !== f.defaultValue;
+    });
+  }
+  function markSaved() {
+    Array.prototype.forEach.call(fields, function (f) {
+      if (f.type === "checkbox" || f.type === "radio") {
+        f.defaultChecked = f.checked;
+      } else if (f.tagName === "SELECT") {
+        Array.prototype.forEach.call(f.options, function (o) {
+          o.defaultSelected = o.selected;
+        });
+      } else {
+        f.defaultValue = f.value;
+      }
+    });
+  }
+  var submitting = false;
   form.addEventListener("submit", function () {
-    unsaved = false;
+    submitting = true;
   });
   document.body.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail.elt === form && event.detail.successful) {
-      unsaved = false;
+      markSaved();
     }
   });
   window.addEventListener("beforeunload", function (event) {
-    if (unsaved) {
+    if (!submitting && unsavedFields()) {
       event.preventDefault();
       event.returnValue = "";
     }
@@ -44,7 +71,7 @@
             throw new Error("not saved");
           }
           form.querySelector("[name=lock_version]").value = version[1];
-          unsaved = false;
+          markSaved();
           done();
         });
       })
@@ -61,7 +88,7 @@
 
   document.querySelectorAll("form[data-save-draft-first]").forEach(function (upload) {
     upload.addEventListener("submit", function (event) {
-      if (!unsaved) {
+      if (!unsavedFields()) {
         return;
       }
       event.preventDefault();
