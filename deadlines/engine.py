@@ -39,7 +39,7 @@ from ledger.models import (
     report_stage,
 )
 from ledger.periods import due_date_for, opened_periods, period_bounds
-from measures.models import AssignmentRole, Measure, MeasureKind, Milestone, Target
+from measures.models import Measure, MeasureKind, Milestone, Target
 from measures.selectors import measures_with_plan
 from units.models import Unit
 
@@ -259,15 +259,7 @@ def owed_reports(measures, periods, completed_after: dict[int, date]):
         if measure.kind != MeasureKind.MEASURE:
             continue
         leads = measure.lead_units()
-        lead_ids = {unit.pk for unit in leads}
-        co_units = sorted(
-            {
-                a.unit.pk: a.unit
-                for a in measure.assignments.all()
-                if a.role == AssignmentRole.RESPONSIBLE and a.unit_id and a.unit_id not in lead_ids
-            }.values(),
-            key=lambda unit: unit.name,
-        )
+        co_units = measure.contributing_units()
         closed = completed_after.get(measure.pk)
         for period in periods:
             if closed is not None and period.starts_on > closed:

@@ -159,6 +159,7 @@ class DispatchKind(models.TextChoices):
     REMINDER = "reminder", _("到期提醒")
     OVERDUE = "overdue", _("超期通知")
     ESCALATION = "escalation", _("超期升级")
+    NOTICE = "notice", _("事务通知")  # a ledger event told to the people it concerns (notices app)
 
 
 class DispatchState(models.TextChoices):

@@ -142,3 +142,20 @@ class ScheduleMilestoneForm(forms.Form):
     description = forms.CharField(
         label=_("节点内容"), max_length=500, widget=forms.TextInput({"class": "form-control"})
     )
+
+
+class ContributionRequestForm(forms.Form):
+    """The lead unit picks which responsible units to ask for their share."""
+
+    units = forms.TypedMultipleChoiceField(
+        label=_("请求报送的责任单位"), coerce=int, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一个责任单位")},
+    )  # fmt: skip
+    note = forms.CharField(
+        label=_("说明(可选)"), required=False, max_length=COMMENT_LIMIT,
+        widget=forms.Textarea({"rows": 2, "class": "form-control", "placeholder": "如:请于本周五前报送配合材料"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].choices = [(unit.pk, unit.name) for unit in units]

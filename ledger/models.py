@@ -434,3 +434,31 @@ class Evidence(ReportChild):
 
     def _parent(self):
         return self.report or self.contribution
+
+
+class ContributionRequest(models.Model):
+    """The lead unit asking a responsible unit for its share of a period's report: a row per
+    unit asked, kept as the record of who asked whom and when (a co-unit's late contribution is
+    judged against it), and the event that notifies the unit asked."""
+
+    measure = models.ForeignKey(
+        "measures.Measure", on_delete=models.PROTECT, related_name="contribution_requests", verbose_name=_("举措")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="contribution_requests", verbose_name=_("周期")
+    )
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="contribution_requests", verbose_name=_("被请求单位")
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("请求人"))
+    requested_at = models.DateTimeField(_("请求时间"), default=clock.now)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("报送请求")
+        verbose_name_plural = _("报送请求")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["measure", "period", "unit"])]
+
+    def __str__(self):
+        return f"{self.unit} · {self.measure.code} · {self.period}"

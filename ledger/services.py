@@ -18,11 +18,12 @@ from core import clock
 from core.errors import NotAllowed, ServiceError
 from measures.models import DATED_KINDS, Measure
 
-from . import access
+from . import access, signals
 from .models import (
     COMMENT_LIMIT,
     TEXT_LIMIT,
     Contribution,
+    ContributionRequest,
     Evidence,
     MilestoneClaim,
     ProgressReport,
@@ -252,11 +253,15 @@ def submit_report(user, report: ProgressReport, lock_version: int) -> ProgressRe
     if settings.REQUIRE_LEADER_SIGNOFF and not signs:
         if report.signoff_requested_at:
             raise NotAllowed("报告已提请审签,只有填报单位的负责人可以审签提交")
-        return _guarded_update(ProgressReport, report.pk, lock_version, user, signoff_requested_at=now)
+        report = _guarded_update(ProgressReport, report.pk, lock_version, user, signoff_requested_at=now)
+        signals.signoff_requested.send(ProgressReport, report=report, actor=user)
+        return report
     signed_off = {"signed_off_by": user} if signs else {}
-    return _guarded_update(
+    report = _guarded_update(
         ProgressReport, report.pk, lock_version, user, submitted_at=now, submitted_by=user, **signed_off
     )
+    signals.report_submitted.send(ProgressReport, report=report, actor=user)
+    return report
 
 
 @transaction.atomic
@@ -295,7 +300,7 @@ def review_report(
     _check_length(comment, "审核意见", COMMENT_LIMIT)
     if decision == ReviewDecision.RETURNED and not comment:
         raise ServiceError("退回时须填写审核意见,说明需要修改的地方")
-    return ReportReview.objects.create(
+    review = ReportReview.objects.create(
         report=report,
         decision=decision,
         comment=comment,
@@ -304,6 +309,8 @@ def review_report(
         own_unit_reason=own_unit_reason,
         decided_at=clock.now(),
     )
+    signals.report_reviewed.send(ReportReview, review=review, actor=reviewer)
+    return review
 
 
 def attach_evidence(user, owner: ProgressReport | Contribution, uploaded) -> Evidence:
@@ -380,4 +387,51 @@ def submit_contribution(user, contribution: Contribution, lock_version: int) -> 
     _check_contribution_editable(user, contribution)
     if not contribution.progress.strip():
         raise ServiceError("请先填写工作进展再报送")
-    return _guarded_update(Contribution, contribution.pk, lock_version, user, submitted_at=clock.now())
+    contribution = _guarded_update(Contribution, contribution.pk, lock_version, user, submitted_at=clock.now())
+    signals.contribution_submitted.send(Contribution, contribution=contribution, actor=user)
+    return contribution
+
+
+def units_to_ask(measure: Measure, period: ReportingPeriod) -> list:
+    """The responsible units that have not yet submitted their share of `period`, each with
+    `asked_at`: when the lead unit last asked it (None if never)."""
+    submitted = set(
+        Contribution.objects.filter(measure=measure, period=period, submitted_at__isnull=False).values_list(
+            "unit_id", flat=True
+        )
+    )
+    asked = {}
+    for unit_id, at in ContributionRequest.objects.filter(measure=measure, period=period).values_list(
+        "unit_id", "requested_at"
+    ):
+        asked[unit_id] = max(at, asked.get(unit_id, at))
+    units = [unit for unit in measure.contributing_units() if unit.pk not in submitted]
+    for unit in units:
+        unit.asked_at = asked.get(unit.pk)
+    return units
+
+
+@transaction.atomic
+def request_contributions(user, measure: Measure, period: ReportingPeriod, unit_ids, note: str = ""):
+    """The lead unit asks responsible units for their share. A unit is asked at most once a
+    day: asking again the same day would only repeat the same email."""
+    if not access.can_write_report(user, measure):
+        raise NotAllowed("只有本举措的牵头单位可以请求责任单位报送")
+    note = note.strip()
+    _check_length(note, "说明", COMMENT_LIMIT)
+    Measure.objects.select_for_update().filter(pk=measure.pk).first()  # one request per unit per day
+    open_units = {unit.pk: unit for unit in units_to_ask(measure, period)}
+    chosen = [open_units[pk] for pk in unit_ids if pk in open_units]
+    if not chosen:
+        raise ServiceError("请选择尚未报送的责任单位")
+    today = clock.today()
+    already = [unit.name for unit in chosen if unit.asked_at and timezone.localdate(unit.asked_at) == today]
+    if already:
+        raise ServiceError(f"今天已请求过:{'、'.join(already)};明天可再次提醒")
+    now = clock.now()
+    requests = ContributionRequest.objects.bulk_create(
+        ContributionRequest(measure=measure, period=period, unit=unit, requested_by=user, requested_at=now, note=note)
+        for unit in chosen
+    )
+    signals.contributions_requested.send(ContributionRequest, requests=requests, actor=user)
+    return requests

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reports/<int:pk>/edit/", views.edit_report, name="report-edit"),
     path("reports/<int:pk>/autosave/", views.autosave_report, name="report-autosave"),
     path("reports/<int:pk>/evidence/", views.upload_report_evidence, name="report-evidence"),
+    path("reports/<int:pk>/ask-contributions/", views.ask_contributions, name="contributions-ask"),
     path("reports/<int:pk>/review/", views.review, name="report-review"),
     path("contributions/<int:pk>/edit/", views.edit_contribution, name="contribution-edit"),
     path("contributions/<int:pk>/evidence/", views.upload_contribution_evidence, name="contribution-evidence"),

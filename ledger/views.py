@@ -17,6 +17,7 @@ from measures.models import Milestone, MilestoneKind, MilestoneSource
 from . import access, schedule, selectors, services
 from .forms import (
     ContentForm,
+    ContributionRequestForm,
     EvidenceForm,
     ReportForm,
     ReviewForm,
@@ -105,6 +106,8 @@ def _report_form_context(request, report, form, conflict=None):
         "evidence_form": EvidenceForm(),
         "evidence": report.evidence.all(),
         "contributions": selectors.contributions_for(report.measure, report.period),
+        "units_to_ask": (units := services.units_to_ask(report.measure, report.period)),
+        "ask_form": ContributionRequestForm(units=units),
         "previous": report.previous,
         "require_signoff": settings.REQUIRE_LEADER_SIGNOFF and not access.signs_for(request.user, report),
         "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
@@ -282,6 +285,32 @@ def measure_ledger(request, pk):
 
 
 DIFF_FIELDS = (("status", "推进状态"), ("progress", "工作进展"), ("problems", "存在问题"), ("next_steps", "下步计划"))
+
+
+@login_required
+@require_POST
+def ask_contributions(request, pk):
+    """The lead unit asks responsible units for their share of the report's period."""
+    report = _visible_report(request.user, pk)
+    if not access.can_write_report(request.user, report.measure):
+        raise PermissionDenied("只有本举措的牵头单位可以请求责任单位报送")
+    units = services.units_to_ask(report.measure, report.period)
+    form = ContributionRequestForm(request.POST, units=units)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("report-edit", report.pk)
+    try:
+        requests = services.request_contributions(
+            request.user, report.measure, report.period, form.cleaned_data["units"], form.cleaned_data["note"]
+        )
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        names = "、".join(r.unit.name for r in requests)
+        messages.success(request, f"已请求 {names} 报送,对方将收到站内通知和邮件。")
+    return redirect("report-edit", report.pk)
 
 
 @login_required

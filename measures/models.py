@@ -149,6 +149,13 @@ class Measure(models.Model):
             units.update((unit.pk, unit) for unit in members)
         return sorted(units.values(), key=lambda unit: unit.name)
 
+    def contributing_units(self) -> list:
+        """The units that owe the lead unit a contribution: named on the 责任单位 line (not through
+        a group: a group's members report through their own channels) and not leading it too."""
+        lead_ids = {unit.pk for unit in self.lead_units()}
+        units = {a.unit.pk: a.unit for a in self.responsible_assignments() if a.unit_id and a.unit_id not in lead_ids}
+        return sorted(units.values(), key=lambda unit: unit.name)
+
     @property
     def can_complete(self) -> bool:
         """Whether the measure can end (and so be reported 已完成): no ongoing or yearly part.

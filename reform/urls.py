@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("", include("ledger.urls")),
     path("", include("deadlines.urls")),
+    path("notices/", include("notices.urls")),
     path("", include("exports.urls")),
     path("dashboard/", include("dashboards.urls")),
 ]

@@ -299,12 +299,12 @@ def test_the_map_runs_a_constant_number_of_queries(
     # session, user, its roles; the document; programme_state (measures, assignments, milestones,
     # targets, completions, obligations, submissions, actuals); the holiday calendar; the user's
     # unit in the navbar; sections and units for the filters
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         small = reader.get(url, params)
     add_measures(plan, 5)
     open_periods(date(2019, 4, 1), date(2019, 12, 31))
     scan_deadlines(date(2019, 12, 31))
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         big = reader.get(url, params)
     assert len(map_json(big)["rows"]) == len(map_json(small)["rows"]) + 5
     assert sum(len(r["reports"]) for r in map_json(big)["rows"]) > sum(

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from dashboards.ranking import publish
 from ledger import services
+from notices.models import Notice
 
 from ..test_access import PUBLIC, named_patterns
 from .conftest import fill
@@ -71,6 +72,7 @@ RULES = {
     "report-edit": ("get", lambda o: [o["draft"].pk], only(LEAD_ONLY)),
     "report-autosave": ("post", lambda o: [o["draft"].pk], only(LEAD_ONLY)),
     "report-evidence": ("post", lambda o: [o["draft"].pk], only(LEAD_ONLY, ok=302)),
+    "contributions-ask": ("post", lambda o: [o["draft"].pk], only(LEAD_ONLY, ok=302)),
     "report-review": (
         "post",
         lambda o: [o["submitted"].pk],
@@ -102,6 +104,11 @@ RULES = {
         name: ("get", lambda o: [o["snapshot"].pk], only(READERS, refused=403))
         for name in ("ranking-snapshot", "bulletin", "bulletin-pdf")
     },
+    "notice-list": ("get", lambda o: [], ALL),
+    "notice-settings": ("get", lambda o: [], ALL),
+    "notice-read-all": ("post", lambda o: [], {actor: 302 for actor in ACTORS}),
+    # The submission told the office's reviewer; nobody else can open that notice.
+    "notice-open": ("get", lambda o: [o["notice"].pk], only({"office_reviewer"}, ok=302)),
     "ranking-unit": (
         "get",
         lambda o: [o["snapshot"].pk, o["snapshot"].data["rows"][0]["unit_id"]],
@@ -146,6 +153,7 @@ def world(request, measure, periods, period, lead_reporter, co_reporter, office_
         "shared": shared,
         "contribution": contribution,
         "snapshot": snapshot,
+        "notice": Notice.objects.get(user=office_reviewer, event=f"report:{submitted.pk}"),
     }
 
 
