@@ -12,7 +12,9 @@ TEXTAREA = {"rows": 4, "class": "form-control"}
 class ContentForm(forms.Form):
     """The narrative every report and contribution carries, plus the version it was edited from."""
 
-    status = forms.ChoiceField(label=_("推进状态"), choices=ProgressStatus.choices, widget=forms.RadioSelect)
+    status = forms.ChoiceField(
+        label=_("推进状态"), choices=ProgressStatus.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
     # A draft keeps whatever is typed: 工作进展 and 下步计划 are required at submission, where the
     # service names what is missing (ledger.services._check_complete), not to save a draft.
     progress = forms.CharField(
@@ -49,7 +51,8 @@ class ReportForm(ContentForm):
         label=_("本期完成的节点(须上传佐证材料,经市营商办审核通过后销号)"),
         coerce=int,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        # Bootstrap's class keeps a long label beside its box instead of pushing the box onto a line of its own.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, measure, **kwargs):

@@ -202,3 +202,12 @@ def test_the_form_says_which_target_is_which_and_offers_only_open_milestones(
     assert not later.claims.exists()
     with pytest.raises(services.ServiceError, match="已销号"):
         services.save_report_draft(lead_reporter, later, later.lock_version, {}, None, [milestone.pk])
+
+
+def test_boxes_and_radios_carry_bootstraps_class_so_long_labels_stay_beside_them(measure):
+    """Without form-check-input a long milestone label pushed its checkbox onto a line of its own."""
+    from ledger.forms import ReportForm
+
+    form = ReportForm(measure=measure)
+    boxes = [str(box.tag()) for box in form["claimed_milestones"]] + [str(r.tag()) for r in form["status"]]
+    assert boxes and all('class="form-check-input"' in tag for tag in boxes)
