@@ -13,7 +13,9 @@ class ContentForm(forms.Form):
     """The narrative every report and contribution carries, plus the version it was edited from."""
 
     status = forms.ChoiceField(
-        label=_("推进状态"), choices=ProgressStatus.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+        label=_("推进状态"),
+        choices=ProgressStatus.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     # A draft keeps whatever is typed: 工作进展 and 下步计划 are required at submission, where the
     # service names what is missing (ledger.services._check_complete), not to save a draft.
