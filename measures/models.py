@@ -15,6 +15,9 @@ class PolicyDocument(models.Model):
     full_text = models.TextField(_("原文"))
     source_sha256 = models.CharField(_("原文校验和"), max_length=64)
     imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    # What the last import wrote, so the next one tells the document's changes from people's
+    # edits (measures.services). Not shown, not audited: it is the document, restated.
+    imported_plan = models.JSONField(_("上次导入的内容"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("政策文件")
