@@ -257,6 +257,11 @@ class Assignment(models.Model):
     def is_group(self) -> bool:
         return self.group_id is not None
 
+    def get_additional_data(self) -> dict:
+        """Kept with each audit entry (django-auditlog), so a measure's page finds who changed
+        its units even after the row itself is deleted."""
+        return {"measure_id": self.measure_id, "role": self.role, "name": self.written_name}
+
 
 class Comparator(models.TextChoices):
     AT_MOST = "le", "≤"

@@ -1,4 +1,4 @@
-"""Writing a parsed policy document into the plan.
+"""Writing a parsed policy document into the plan, and the office's own edits of the plan.
 
 The import is a three-way sync, not a reload. Each document keeps what its last import wrote
 (`PolicyDocument.imported_plan`). For every field of a section or measure, every 牵头单位 and
@@ -20,13 +20,17 @@ version of the text are kept and reported, never deleted: later ledger rows may 
 import hashlib
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from auditlog.context import auditlog_value, set_actor
 from django.db import models, transaction
 from django.utils.text import Truncator
 
+from accounts.roles import ADMINISTRATOR, OFFICE_REVIEWER, user_has_role
+from core.errors import NotAllowed, ServiceError
 from units.models import Unit
 from units.services import UnitDirectory
 
@@ -622,3 +626,60 @@ def _sync_role_assignments(measure: Measure, role: str, wanted: list[dict], repo
         row.save(update_fields=["position"])
     for row, values in keep:
         _sync_fields(row, values, report, "分工")
+
+
+def can_set_lead_units(user) -> bool:
+    """The office (营商办审核员) and administrators decide who leads a measure."""
+    return user.is_authenticated and (
+        user.is_superuser or user_has_role(user, OFFICE_REVIEWER) or user_has_role(user, ADMINISTRATOR)
+    )
+
+
+def check_can_set_lead_units(user) -> None:
+    if not can_set_lead_units(user):
+        raise NotAllowed("只有市营商办(营商办审核员)或系统管理员可以设定牵头单位")
+
+
+@transaction.atomic
+def set_lead_units(*, measure: Measure, units: list[Unit], user) -> bool:
+    """Make `units` the units that lead `measure`, as the office decides (the document may name
+    none, or the wrong one). Lead groups are kept; units already leading keep their row and the
+    words the document names them with; a new lead is written under its directory name. Every
+    row written or deleted is audited with `user` as actor, whoever calls. The import treats
+    the result as a person's edit: it never overwrites it (see the module docstring).
+    Returns whether anything changed."""
+    check_can_set_lead_units(user)
+    units = list(dict.fromkeys(units))
+    # Two people setting the leads at once take turns: the second sees the first one's rows.
+    Measure.objects.select_for_update().filter(pk=measure.pk).order_by().values_list("pk").get()
+    leads = list(measure.assignments.filter(role=AssignmentRole.LEAD))
+    if not units and not any(a.group_id for a in leads):
+        raise ServiceError("请至少选择一个牵头单位")
+    wanted = {unit.pk for unit in units}
+    removed = [a for a in leads if a.unit_id and a.unit_id not in wanted]
+    present = {a.unit_id for a in leads}
+    added = sorted((unit for unit in units if unit.pk not in present), key=lambda unit: unit.name)
+    if not removed and not added:
+        return False
+    with _acting_as(user):
+        for assignment in removed:
+            assignment.delete()
+        top = max((a.position for a in leads if a not in removed), default=0)
+        for offset, unit in enumerate(added, start=1):
+            Assignment.objects.create(
+                measure=measure, role=AssignmentRole.LEAD, unit=unit, written_name=unit.name, position=top + offset
+            )
+    return True
+
+
+@contextmanager
+def _acting_as(user):
+    """Audit entries written inside are stamped with `user`, whether a page, the API or a command
+    calls; the caller's own audit context (the request's, from AuditlogMiddleware) comes back after."""
+    previous = auditlog_value.get(None)
+    try:
+        with set_actor(user):
+            yield
+    finally:
+        if previous is not None:
+            auditlog_value.set(previous)

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from measures.models import Assignment, Measure, Milestone, PolicyDocument, Section, Target
+from measures.services import set_lead_units
 from units.models import Unit, UnitGroup
 
 from ..conftest import SEED_PATH, seed_text
@@ -83,11 +84,9 @@ def politics_and_law():
 
 
 @pytest.fixture
-def office_set_lead_23(plan, politics_and_law):
+def office_set_lead_23(plan, office_reviewer, politics_and_law):
     """The office's edit from the issue: 市委政法委 leads measure 23 (the document names no lead)."""
-    plan.measures.get(number=23).assignments.create(
-        role="lead", unit=politics_and_law, written_name=politics_and_law.name, position=1
-    )
+    set_lead_units(measure=plan.measures.get(number=23), units=[politics_and_law], user=office_reviewer)
 
 
 def test_reimporting_the_unchanged_document_writes_nothing(plan):
