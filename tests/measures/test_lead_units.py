@@ -10,6 +10,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from core.errors import NotAllowed, ServiceError
 from measures.models import Assignment, Measure
@@ -183,3 +184,17 @@ def test_the_measure_page_runs_as_many_queries_with_a_history_as_without(
     with django_assert_num_queries(count):
         page = office.get(measure.get_absolute_url()).content.decode()
     assert page.count("删除牵头单位") == 3 and "新增牵头单位:市委政法委" in page
+
+
+def test_a_lead_changed_in_the_admin_shows_in_the_same_history(django_user_model, office, measure):
+    root = django_user_model.objects.create_superuser("root", "root@example.com", "x")
+    admin = Client()
+    admin.force_login(root)
+    police = measure.assignments.get(written_name="市公安局")
+    url = reverse("admin:measures_assignment_change", args=[police.pk])
+    form = admin.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["written_name"] = "大连市公安局"
+    assert admin.post(url, data).status_code == 302
+    page = office.get(measure.get_absolute_url()).content.decode()
+    assert "root 修改牵头单位:大连市公安局" in page
