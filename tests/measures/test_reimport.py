@@ -227,3 +227,13 @@ def test_a_document_imported_before_the_plan_was_kept_still_tells_edits_from_cha
     assert "举措 23 牵头单位:上次导入为“(无)”,人工修改为“市委政法委”" in output
     assert leads(plan, 23) == ["市委政法委"]
     assert PolicyDocument.objects.get(pk=plan.pk).imported_plan  # recorded from now on
+
+
+def test_an_edit_that_already_says_what_the_new_text_says_is_no_conflict(plan, tmp_path):
+    justice = Unit.objects.get(name="市司法局")
+    plan.measures.get(number=23).assignments.create(role="lead", unit=justice, written_name="市司法局", position=1)
+    output = run_import(edited(tmp_path, M23_LEAD))
+    assert "冲突" not in output and "举措 23 牵头单位" not in output
+    assert leads(plan, 23) == ["市司法局"]
+    # From now on the text says so too: the row is the document's, no longer a kept edit.
+    assert "人工修改" not in run_import(edited(tmp_path, M23_LEAD))
