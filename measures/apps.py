@@ -18,4 +18,6 @@ class MeasuresConfig(AppConfig):
             models.Target,
             models.Milestone,
         ):
-            auditlog.register(model, exclude_fields=["full_text"] if model is models.PolicyDocument else None)
+            auditlog.register(
+                model, exclude_fields=["full_text", "imported_plan"] if model is models.PolicyDocument else None
+            )

@@ -15,6 +15,9 @@ class PolicyDocument(models.Model):
     full_text = models.TextField(_("原文"))
     source_sha256 = models.CharField(_("原文校验和"), max_length=64)
     imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    # What the last import wrote, so the next one tells the document's changes from people's
+    # edits (measures.services). Not shown, not audited: it is the document, restated.
+    imported_plan = models.JSONField(_("上次导入的内容"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("政策文件")
@@ -260,6 +263,11 @@ class Assignment(models.Model):
     @property
     def is_group(self) -> bool:
         return self.group_id is not None
+
+    def get_additional_data(self) -> dict:
+        """Kept with each audit entry (django-auditlog), so a measure's page finds who changed
+        its units even after the row itself is deleted."""
+        return {"measure_id": self.measure_id, "role": self.role, "name": self.written_name}
 
 
 class Comparator(models.TextChoices):

@@ -1,10 +1,15 @@
 """Read queries shared by pages, the API and exports, each a fixed number of SQL queries."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet
 
 from units.models import Unit
 
-from .models import Assignment, Measure, Milestone, PolicyDocument, Target
+from .models import Assignment, AssignmentRole, Measure, Milestone, PolicyDocument, Target
 
 
 def assignments_prefetch(with_group_members: bool = False) -> Prefetch:
@@ -31,3 +36,40 @@ def plan_measures(document: PolicyDocument) -> QuerySet[Measure]:
 
 def current_document() -> PolicyDocument | None:
     return PolicyDocument.objects.order_by("-published_on", "-id").first()
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    """A person's change to who leads a measure, as its audit entry records it."""
+
+    at: datetime
+    actor: object  # the User, with their unit
+    action: str  # 新增 / 删除 / 修改
+    name: str  # the unit as the row names it
+
+
+ACTION_LABELS = {LogEntry.Action.CREATE: "新增", LogEntry.Action.UPDATE: "修改", LogEntry.Action.DELETE: "删除"}
+
+
+def lead_changes(measure: Measure, limit: int = 20) -> list[UnitChange]:
+    """Changes people made (in the app or the admin) to the measure's lead units, newest first;
+    the import's own writes have no actor and are not listed. One query."""
+    entries = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Assignment),
+            additional_data__measure_id=measure.pk,
+            additional_data__role=AssignmentRole.LEAD.value,
+            actor__isnull=False,
+        )
+        .select_related("actor__unit")
+        .order_by("-timestamp", "-pk")[:limit]
+    )
+    return [
+        UnitChange(
+            at=entry.timestamp,
+            actor=entry.actor,
+            action=ACTION_LABELS.get(entry.action, "修改"),
+            name=entry.additional_data.get("name", ""),
+        )
+        for entry in entries
+    ]

@@ -6,6 +6,7 @@ urlpatterns = [
     path("plan/", views.PlanView.as_view(), name="plan"),
     path("documents/<int:pk>/plan/", views.PlanView.as_view(), name="document-plan"),
     path("measures/<int:pk>/", views.MeasureDetailView.as_view(), name="measure-detail"),
+    path("measures/<int:pk>/leads/", views.set_lead_units, name="measure-leads"),
     path("units/", views.UnitListView.as_view(), name="unit-list"),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit-detail"),
 ]

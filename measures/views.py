@@ -1,12 +1,19 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
+from core.errors import NotAllowed, ServiceError
 from units.models import Unit, UnitGroup, UnitKind
 
+from . import services
+from .forms import LeadUnitsForm
 from .models import Assignment, AssignmentRole, Measure, PolicyDocument
-from .selectors import current_document, measures_with_plan, plan_measures
+from .selectors import current_document, lead_changes, measures_with_plan, plan_measures
 
 
 class PlanView(LoginRequiredMixin, TemplateView):
@@ -46,10 +53,50 @@ class MeasureDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(nav="plan", **kwargs)
-        measure = self.object
-        context["leads"] = measure.lead_assignments()
-        context["responsibles"] = measure.responsible_assignments()
-        return context
+        return context | measure_context(self.request.user, self.object)
+
+
+def measure_context(user, measure: Measure, lead_form: LeadUnitsForm | None = None) -> dict:
+    leads = measure.lead_assignments()
+    if lead_form is None and services.can_set_lead_units(user):
+        lead_form = LeadUnitsForm(
+            initial={"units": [a.unit_id for a in leads if a.unit_id]}, has_lead_groups=any(a.group_id for a in leads)
+        )
+    return {
+        "leads": leads,
+        "lead_groups": [a for a in leads if a.group_id],
+        "responsibles": measure.responsible_assignments(),
+        "lead_form": lead_form,
+        "lead_changes": lead_changes(measure),
+    }
+
+
+@login_required
+@require_POST
+def set_lead_units(request, pk):
+    """The office sets who leads a measure: access check, form, service, back to the measure."""
+    try:
+        services.check_can_set_lead_units(request.user)
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    measure = get_object_or_404(measures_with_plan(Measure.objects.all(), with_group_members=True), pk=pk)
+    form = LeadUnitsForm(request.POST, has_lead_groups=any(a.group_id for a in measure.lead_assignments()))
+    if form.is_valid():
+        try:
+            changed = services.set_lead_units(measure=measure, units=form.cleaned_data["units"], user=request.user)
+        except NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except ServiceError as exc:
+            form.add_error("units", str(exc))
+        else:
+            if changed:
+                names = "、".join(unit.name for unit in form.cleaned_data["units"])
+                messages.success(request, f"已设定牵头单位:{names}。修改已记入修改记录。")
+            else:
+                messages.info(request, "牵头单位没有变化,未做修改。")
+            return redirect(measure)
+    context = {"nav": "plan", "measure": measure, "object": measure} | measure_context(request.user, measure, form)
+    return render(request, "measures/measure_detail.html", context)
 
 
 class UnitListView(LoginRequiredMixin, ListView):

@@ -27,6 +27,7 @@ ACTORS = (
 ALL = {actor: 200 for actor in ACTORS} | {"anonymous": 302}
 LEAD_ONLY = {"lead_reporter", "lead_leader"}
 READERS = {"office_reviewer", "supervisor", "administrator"}
+OFFICE = {"office_reviewer"}
 
 
 def only(allowed, ok=200, visible_but_refused=(), refused=404):
@@ -53,6 +54,8 @@ RULES = {
     "plan": ("get", lambda o: [], ALL),
     "document-plan": ("get", lambda o: [o["measure"].document_id], ALL),
     "measure-detail": ("get", lambda o: [o["measure"].pk], ALL),
+    # Who leads a measure is the office's call (and an administrator's), nobody else's.
+    "measure-leads": ("post", lambda o: [o["measure"].pk], only(OFFICE | {"administrator"}, ok=302, refused=403)),
     "unit-list": ("get", lambda o: [], ALL),
     "unit-detail": ("get", lambda o: [o["measure"].assignments.first().unit_id], ALL),
     "my-tasks": ("get", lambda o: [], ALL),
@@ -117,6 +120,7 @@ RULES = {
 }
 
 POST_DATA = {
+    "measure-leads": lambda o: {"units": [unit.pk for unit in o["measure"].lead_units()] + [o["office_unit"].pk]},
     "report-review": lambda o: {"decision": "approved"},
     # The snapshot fixture publishes January; publishing February is what a reviewer may do.
     "ranking-publish": lambda o: {"period": o["period"].pk, "as_of": "2019-03-20", "confirm": "yes"},
@@ -154,6 +158,7 @@ def world(request, measure, periods, period, lead_reporter, co_reporter, office_
         "contribution": contribution,
         "snapshot": snapshot,
         "notice": Notice.objects.get(user=office_reviewer, event=f"report:{submitted.pk}"),
+        "office_unit": office_reviewer.unit,
     }
 
 
