@@ -79,7 +79,8 @@ class FindingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and (data.get("deadline") is None) == (data.get("workdays") is None):
+        own_errors = "deadline" in self.errors or "workdays" in self.errors
+        if not own_errors and (data.get("deadline") is None) == (data.get("workdays") is None):
             self.add_error("deadline", "请填写整改时限:一个日期,或若干个工作日(二选一)")
         return data
 

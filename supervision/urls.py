@@ -14,6 +14,7 @@ urlpatterns = [
     path("interviews/new/", views.interview_new, name="interview-new"),
     path("interviews/<int:pk>/", views.interview_detail, name="interview-detail"),
     path("commitments/<int:pk>/fulfil/", views.commitment_fulfil, name="commitment-fulfil"),
-    path("outcomes/new/", views.outcome_new, name="outcome-new"),
+    path("findings/<int:pk>/outcomes/", views.finding_outcome, name="finding-outcome"),
+    path("interviews/<int:pk>/outcomes/", views.interview_outcome, name="interview-outcome"),
     path("outcomes/<int:pk>/document/", views.outcome_document, name="outcome-document"),
 ]

@@ -363,16 +363,20 @@ def commitment_fulfil(request, pk):
 
 @login_required
 @require_POST
-def outcome_new(request):
-    """问责 outcome of a finding (?finding=) or an interview (?interview=)."""
+def finding_outcome(request, pk):
+    """问责 outcome of a finding."""
+    return _record_outcome(request, finding=_visible_finding(request, pk))
+
+
+@login_required
+@require_POST
+def interview_outcome(request, pk):
+    """问责 outcome of an interview."""
+    return _record_outcome(request, interview=get_object_or_404(access.visible_interviews(request.user), pk=pk))
+
+
+def _record_outcome(request, finding=None, interview=None):
     _supervises(request)
-    finding = interview = None
-    if (finding_id := parse_id(request.GET.get("finding"), "finding")) is not None:
-        finding = get_object_or_404(access.visible_findings(request.user), pk=finding_id)
-    elif (interview_id := parse_id(request.GET.get("interview"), "interview")) is not None:
-        interview = get_object_or_404(access.visible_interviews(request.user), pk=interview_id)
-    else:
-        raise Http404("缺少问责对象")
     subject = finding or interview
     form = OutcomeForm(request.POST, request.FILES)
     if not form.is_valid():
