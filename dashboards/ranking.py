@@ -33,6 +33,7 @@ from deadlines.models import MilestoneState, ObligationState, TargetVerdict
 from ledger import access
 from ledger.models import ReportingPeriod, ReportReview, ReviewDecision
 from measures.models import DATED_KINDS
+from supervision import selectors as supervision
 
 from .models import RankingFormula, RankingSnapshot
 
@@ -81,6 +82,8 @@ def compute_ranking(document, period: ReportingPeriod, formula: RankingFormula, 
         "rows": rows,
         "notes": notes,
         **_bulletin_lists(state, period, as_of),
+        # The bulletin's 督查整改 section: from the period's start to the day the data stands.
+        "supervision": supervision.bulletin_section(period.starts_on, as_of),
     }
 
 

@@ -22,6 +22,8 @@ from deadlines.rules import calendar_warning_on
 from ledger import access
 from ledger.models import ReportingPeriod
 from measures.selectors import current_document
+from supervision import access as supervision_access
+from supervision import selectors as supervision
 from units.models import Unit
 
 from . import ranking
@@ -74,7 +76,7 @@ def dashboard_page(template):
 
 @dashboard_page("dashboards/overview.html")
 def overview_page(request, state):
-    return {"overview": overview(state)}
+    return {"overview": overview(state), "supervision": supervision.summary(state.as_of, state.unit_id)}
 
 
 @dashboard_page("dashboards/milestones.html")
@@ -145,6 +147,7 @@ def ranking_page(request, state):
         "withdrawn": [s for s in snapshots if s.withdrawn],
         "periods": judged_periods(state.as_of).order_by("-due_on")[:36],
         "can_publish": access.can_review(request.user) and published is None and state.as_of > period.due_on,
+        "can_interview": supervision_access.supervises(request.user),
     }
 
 
@@ -216,6 +219,7 @@ def ranking_snapshot(request, pk):
         "snapshot": snapshot,
         "ranking": snapshot.data,
         "can_withdraw": access.can_review(request.user) and not snapshot.withdrawn,
+        "can_interview": supervision_access.supervises(request.user),
     }
     return render(request, "dashboards/ranking_snapshot.html", context)
 

@@ -27,7 +27,7 @@ from core.workdays import shift_working_days
 from measures.models import AssignmentRole
 from units.models import UnitContact
 
-from . import engine
+from . import digest, engine
 from .models import (
     DigestFrequency,
     DigestRecipient,
@@ -168,6 +168,7 @@ def plan_digests(as_of: date) -> list[PlannedEmail]:
     digest, so a day the system was down is folded into the next digest, not lost."""
     planned = []
     state = engine.programme(engine.monitored_measures(), as_of)
+    sections = digest.sections(as_of)
     for email, frequency in digest_recipients():
         key = _digest_key(as_of, frequency)
         if key is None:
@@ -184,14 +185,15 @@ def plan_digests(as_of: date) -> list[PlannedEmail]:
             min(timezone.localtime(last).date(), as_of - timedelta(days=1)) if last else as_of - timedelta(days=window)
         )
         overview = overdue_overview(state, new_since)
-        if not overview.items and not settings.DIGEST_WHEN_EMPTY:
+        if not overview.items and not sections and not settings.DIGEST_WHEN_EMPTY:
             continue
-        context = {"overview": overview, "frequency": frequency, "new_since": new_since}
+        context = {"overview": overview, "frequency": frequency, "new_since": new_since, "sections": sections}
         planned.append(PlannedEmail(email, DispatchKind.DIGEST, key, *render_email("digest", context)))
     return planned
 
 
-def _unit_addresses(unit_ids) -> dict[int, list[str]]:
+def unit_addresses(unit_ids) -> dict[int, list[str]]:
+    """Each unit's addresses: its contacts and its active users. Supervision's alerts use it too."""
     addresses = defaultdict(set)
     for unit_id, email in UnitContact.objects.filter(unit_id__in=unit_ids).values_list("unit_id", "email"):
         addresses[unit_id].add(email.lower())
@@ -233,7 +235,7 @@ def plan_unit_alerts(as_of: date) -> list[PlannedEmail]:
         what = f"{obligation.period.label}进展报告"
         key = f"report:{obligation.measure_id}:{obligation.period_id}:{obligation.unit_id}"
         items.append((key, obligation.measure, what, obligation.due_on, obligation.state, [obligation.unit_id]))
-    addresses = _unit_addresses({unit for *_, units in items for unit in units})
+    addresses = unit_addresses({unit for *_, units in items for unit in units})
     escalate_to = _escalation_addresses()
     for key, measure, what, due, state, units in items:
         context = {"measure": measure, "what": what, "due": due, "as_of": as_of, "days": days_overdue(due, as_of)}

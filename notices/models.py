@@ -15,6 +15,9 @@ class NoticeKind(models.TextChoices):
     APPROVED = "approved", _("报告已通过")
     CONTRIBUTION_REQUESTED = "contribution_requested", _("请求报送配合材料")
     CONTRIBUTION_SUBMITTED = "contribution_submitted", _("责任单位已报送")
+    FINDING_OPENED = "finding_opened", _("督查问题挂账")
+    FINDING_RETURNED = "finding_returned", _("销号申请被退回")
+    FINDING_CLOSED = "finding_closed", _("督查问题已销号")
 
 
 class Notice(models.Model):

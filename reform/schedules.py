@@ -9,6 +9,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 SCHEDULES = {
     "开启本期填报周期": ("ledger.tasks.open_reporting_period", ("5", "0")),
     "节点与报送状态扫描及提醒": ("deadlines.tasks.scan_and_alert", ("30", "7")),
+    "督查整改与约谈承诺提醒": ("supervision.tasks.alert_rectification", ("40", "7")),
     "督办简报": ("deadlines.tasks.send_supervision_digests", ("0", "8")),
     "补发未送达邮件": ("deadlines.tasks.deliver_pending", ("*/10", "*")),
 }

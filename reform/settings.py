@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ledger",
     "deadlines",
     "notices",
+    "supervision",
     "exports",
     "dashboards",
     "demo",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("ledger.urls")),
     path("", include("deadlines.urls")),
     path("notices/", include("notices.urls")),
+    path("supervision/", include("supervision.urls")),
     path("", include("exports.urls")),
     path("dashboard/", include("dashboards.urls")),
 ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from dashboards.ranking import publish
 from ledger import services
 from notices.models import Notice
+from supervision import services as supervision
 
 from ..test_access import PUBLIC, named_patterns
 from .conftest import fill
@@ -28,6 +29,7 @@ ALL = {actor: 200 for actor in ACTORS} | {"anonymous": 302}
 LEAD_ONLY = {"lead_reporter", "lead_leader"}
 READERS = {"office_reviewer", "supervisor", "administrator"}
 OFFICE = {"office_reviewer"}
+SUPERVISORS = {"office_reviewer", "supervisor"}
 
 
 def only(allowed, ok=200, visible_but_refused=(), refused=404):
@@ -112,6 +114,33 @@ RULES = {
     "notice-read-all": ("post", lambda o: [], {actor: 302 for actor in ACTORS}),
     # The submission told the office's reviewer; nobody else can open that notice.
     "notice-open": ("get", lambda o: [o["notice"].pk], only({"office_reviewer"}, ok=302)),
+    # Supervision: the office and supervisors act; administrators read; a unit sees only its own findings.
+    "supervision": ("get", lambda o: [], ALL),
+    "finding-new": ("get", lambda o: [], only(SUPERVISORS, refused=403)),
+    "finding-detail": ("get", lambda o: [o["finding"].pk], only(LEAD_ONLY | READERS)),
+    "finding-act": ("post", lambda o: [o["finding"].pk], only(LEAD_ONLY, ok=302, visible_but_refused=READERS)),
+    "finding-evidence": ("get", lambda o: [o["finding_evidence"].pk], only(LEAD_ONLY | READERS)),
+    "finding-outcome": (
+        "post",
+        lambda o: [o["finding"].pk],
+        only(SUPERVISORS, ok=302, visible_but_refused=LEAD_ONLY | {"administrator"}),
+    ),
+    "inspection-list": ("get", lambda o: [], only(READERS, refused=403)),
+    "inspection-detail": ("get", lambda o: [o["finding"].inspection_id], only(READERS)),
+    "interview-list": ("get", lambda o: [], ALL),
+    "interview-new": ("get", lambda o: [], only(SUPERVISORS, refused=403)),
+    "interview-detail": ("get", lambda o: [o["interview"].pk], only(LEAD_ONLY | READERS)),
+    "interview-outcome": (
+        "post",
+        lambda o: [o["interview"].pk],
+        only(SUPERVISORS, ok=302, visible_but_refused=LEAD_ONLY | {"administrator"}),
+    ),
+    "commitment-fulfil": (
+        "post",
+        lambda o: [o["interview"].commitments.get().pk],
+        only(SUPERVISORS, ok=302, visible_but_refused=LEAD_ONLY | {"administrator"}),
+    ),
+    "outcome-document": ("get", lambda o: [o["outcome"].pk], only(LEAD_ONLY | READERS)),
     "ranking-unit": (
         "get",
         lambda o: [o["snapshot"].pk, o["snapshot"].data["rows"][0]["unit_id"]],
@@ -125,12 +154,45 @@ POST_DATA = {
     # The snapshot fixture publishes January; publishing February is what a reviewer may do.
     "ranking-publish": lambda o: {"period": o["period"].pk, "as_of": "2019-03-20", "confirm": "yes"},
     "ranking-withdraw": lambda o: {"reason": "数据有误"},
+    "finding-act": lambda o: {"kind": "plan", "text": "整改措施", "owner": "张科长", "due": "2019-04-01"},
+    "finding-outcome": lambda o: {"kind": "criticism", "decided_on": "2019-03-20", "summary": "通报批评"},
+    "interview-outcome": lambda o: {"kind": "admonition", "decided_on": "2019-03-20", "summary": "诫勉谈话"},
+    "commitment-fulfil": lambda o: {"fulfilled_on": "2019-03-20"},
 }
 
 
 def test_every_route_has_a_rule():
     names = {pattern.name for pattern in named_patterns()} - PUBLIC
     assert names == set(RULES), f"routes without a rule: {names - set(RULES)}; stale rules: {set(RULES) - names}"
+
+
+def supervision_world(supervisor, lead_reporter, measure) -> dict:
+    """A finding of the lead unit with a progress step and its evidence, an interview with a
+    commitment, and an outcome with its decision document."""
+    inspection = supervision.create_inspection(
+        user=supervisor, topic="专项督查", starts_on=date(2019, 3, 1), ends_on=date(2019, 3, 10), inspectors="督查室"
+    )
+    finding = supervision.open_finding(
+        user=supervisor, unit=lead_reporter.unit, problem="问题", inspection=inspection, measures=[measure], workdays=10
+    )
+    plan = supervision.StepInput("措施", owner="张科长", due=date(2019, 4, 1))
+    supervision.take_step(user=lead_reporter, finding=finding, kind="plan", data=plan)
+    progress = supervision.StepInput("进展", files=(SimpleUploadedFile("c.pdf", b"%PDF-1.4 c"),))
+    step = supervision.take_step(user=lead_reporter, finding=finding, kind="progress", data=progress)
+    interview = supervision.record_interview(
+        user=supervisor, unit=lead_reporter.unit, person="赵局长", post="局长", interviewers="督查室",
+        held_on=date(2019, 3, 20), reasons="末位约谈", commitments=[("整改", date(2019, 4, 30))],
+    )  # fmt: skip
+    outcome = supervision.record_outcome(
+        user=supervisor, finding=finding, kind="criticism", decided_on=date(2019, 3, 20), summary="通报批评",
+        document=SimpleUploadedFile("d.pdf", b"%PDF-1.4 d"),
+    )  # fmt: skip
+    return {
+        "finding": finding,
+        "finding_evidence": step.evidence.get(),
+        "interview": interview,
+        "outcome": outcome,
+    }
 
 
 @pytest.fixture
@@ -159,6 +221,7 @@ def world(request, measure, periods, period, lead_reporter, co_reporter, office_
         "snapshot": snapshot,
         "notice": Notice.objects.get(user=office_reviewer, event=f"report:{submitted.pk}"),
         "office_unit": office_reviewer.unit,
+        **supervision_world(request.getfixturevalue("supervisor"), lead_reporter, measure),
     }
 
 

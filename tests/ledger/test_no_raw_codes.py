@@ -5,6 +5,7 @@ due_soon, done_late …). The codes were found leaking into screens by a new use
 import html
 import re
 from collections import Counter, deque
+from datetime import date
 
 import pytest
 from django.apps import apps
@@ -14,17 +15,18 @@ from ledger import services
 
 from .conftest import fill
 
-START = ["/plan/", "/tasks/", "/review/", "/dashboard/", "/units/"]
+START = ["/plan/", "/tasks/", "/review/", "/dashboard/", "/units/", "/supervision/"]
 SKIPPED_PREFIXES = ("/admin/", "/api/", "/static/", "/exports/", "/evidence/", "/accounts/logout/")
 PER_PATTERN = 2
 PER_ROLE = 120
+APPS = {"units", "measures", "ledger", "deadlines", "dashboards", "supervision"}
 
 
 def enum_codes() -> set[str]:
     """Every stored value of every choices field of the project's models that looks like a code."""
     codes = set()
     for model in apps.get_models():
-        if model.__module__.split(".")[0] not in {"units", "measures", "ledger", "deadlines", "dashboards"}:
+        if model.__module__.split(".")[0] not in APPS:
             continue
         for field in model._meta.get_fields():
             for value, _label in getattr(field, "choices", None) or ():
@@ -76,7 +78,7 @@ def walk(client, usernames):
 
 
 @pytest.fixture
-def ledger_in_every_state(lead_reporter, office_reviewer, co_reporter, plan, periods):
+def ledger_in_every_state(request, lead_reporter, office_reviewer, co_reporter, plan, periods):
     january, february, _ = periods
     measure = plan.measures.get(number=2)
     returned = services.submit_report(lead_reporter, *_filled(lead_reporter, measure, january))
@@ -92,6 +94,40 @@ def ledger_in_every_state(lead_reporter, office_reviewer, co_reporter, plan, per
         {"status": "on_track", "progress": "已配合", "next_steps": "继续"},
     )
     services.submit_contribution(co_reporter, contribution, contribution.lock_version)
+    _supervision_in_every_state(request.getfixturevalue("supervisor"), lead_reporter, measure)
+
+
+def _supervision_in_every_state(supervisor, lead_reporter, measure):
+    """Findings open, rectifying, applied for and closed; an interview with a commitment; an outcome."""
+    from supervision import services as supervision
+
+    def step(user, finding, kind, **extra):
+        supervision.take_step(user=user, finding=finding, kind=kind, data=supervision.StepInput("说明", **extra))
+
+    findings = [
+        supervision.open_finding(
+            user=supervisor,
+            unit=lead_reporter.unit,
+            problem=f"问题{n}",
+            measures=[measure],
+            source="measure",
+            severity="serious",
+            workdays=5,
+        )  # fmt: skip
+        for n in range(4)
+    ]
+    for finding in findings[1:]:
+        step(lead_reporter, finding, "plan", owner="张科长", due=date(2019, 4, 1))
+    for finding in findings[2:]:
+        step(lead_reporter, finding, "progress")
+        step(lead_reporter, finding, "apply_close")
+    step(supervisor, findings[3], "close")
+    interview = supervision.record_interview(
+        user=supervisor, unit=lead_reporter.unit, person="赵局长", post="局长", interviewers="督查室",
+        held_on=date(2019, 3, 20), reasons="末位约谈", findings=findings[:1], commitments=[("整改", date(2019, 3, 21))],
+    )  # fmt: skip
+    supervision.record_outcome(user=supervisor, interview=interview, kind="admonition", decided_on=date(2019, 3, 20),
+                               summary="诫勉谈话", exposed=True, public_summary="曝光")  # fmt: skip
 
 
 def _filled(user, measure, period, status="on_track"):

@@ -1,0 +1,51 @@
+"""The overview counts findings and commitments; the bulletin lists findings opened and closed
+and interviews held in its period, frozen with the ranking."""
+
+from datetime import date
+
+from django.test import Client
+from django.urls import reverse
+
+from dashboards.ranking import publish
+from ledger.periods import open_periods
+from supervision import selectors, services
+
+from .conftest import step
+
+
+def test_the_overview_counts_open_overdue_and_closed_findings_and_commitments(
+    supervisor, office_reviewer, lead_reporter, finding, applied
+):
+    step(supervisor, applied, "close", "同意销号")
+    services.record_interview(
+        user=office_reviewer, unit=lead_reporter.unit, person="赵局长", post="局长", interviewers="主任",
+        held_on=date(2019, 3, 20), reasons="末位", commitments=[("整改", date(2019, 3, 28))],
+    )  # fmt: skip
+    client = Client()
+    client.force_login(office_reviewer)
+    page = client.get(reverse("dashboard") + "?as_of=2019-03-20").content.decode()
+    assert 'data-count="findings-closed-on-time">1<' in page and 'data-count="commitments-open">1<' in page
+    assert selectors.summary(date(2019, 4, 1))["commitments_overdue"] == 1
+
+
+def test_the_bulletin_lists_findings_and_interviews_of_its_period(
+    plan, supervisor, office_reviewer, lead_reporter, applied
+):
+    open_periods(date(2019, 1, 1), date(2019, 2, 28))
+    step(supervisor, applied, "close", "同意销号")
+    services.record_interview(
+        user=office_reviewer, unit=lead_reporter.unit, person="赵局长", post="局长", interviewers="主任",
+        held_on=date(2019, 3, 20), reasons="末位约谈", commitments=[("一周内整改", date(2019, 3, 28))],
+    )  # fmt: skip
+    from ledger.models import ReportingPeriod
+
+    period = ReportingPeriod.objects.get(starts_on=date(2019, 2, 1))
+    snapshot = publish(office_reviewer, plan, period, date(2019, 3, 20))
+    section = snapshot.data["supervision"]
+    assert [f["problem"] for f in section["findings_opened"]] == ["企业开办窗口仍要求重复提交材料"]
+    assert [f["closed_on"] for f in section["findings_closed"]] == ["2019-03-20"]
+    assert section["interviews"][0]["commitments"] == [{"text": "一周内整改", "deadline": "2019-03-28"}]
+    client = Client()
+    client.force_login(office_reviewer)
+    page = client.get(reverse("bulletin", args=[snapshot.pk])).content.decode()
+    assert "督查整改与约谈" in page and "约谈市工商局局长赵局长" in page and "2019-03-20 销号" in page
