@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "notices",
     "exports",
     "dashboards",
+    "public",
     "demo",
     "reform",
 ]

@@ -10,9 +10,10 @@ from django.urls import reverse
 from dashboards.ranking import publish
 from ledger import services
 from notices.models import Notice
+from public import services as public_services
 
 from ..test_access import PUBLIC, named_patterns
-from .conftest import fill
+from .conftest import TODAY, fill
 
 ACTORS = (
     "anonymous",
@@ -112,6 +113,27 @@ RULES = {
     "notice-read-all": ("post", lambda o: [], {actor: 302 for actor in ACTORS}),
     # The submission told the office's reviewer; nobody else can open that notice.
     "notice-open": ("get", lambda o: [o["notice"].pk], only({"office_reviewer"}, ok=302)),
+    # 社会公开管理: the office acts; supervisors and administrators read.
+    "disclosure": ("get", lambda o: [], only(READERS, refused=403)),
+    "disclosure-publish": ("get", lambda o: [], only(OFFICE, refused=403)),
+    "publication-withdraw": ("post", lambda o: [o["publication"].pk], only(OFFICE, ok=302, refused=403)),
+    "interpretation-new": ("get", lambda o: [], only(OFFICE, refused=403)),
+    "interpretation-edit": ("get", lambda o: [o["interpretation"].pk], only(READERS, refused=403)),
+    "interpretation-attach": ("post", lambda o: [o["interpretation"].pk], only(OFFICE, ok=302, refused=403)),
+    "interpretation-publish": ("post", lambda o: [o["interpretation"].pk], only(OFFICE, ok=302, refused=403)),
+    "interpretation-withdraw": (
+        "post",
+        lambda o: [o["published_interpretation"].pk],
+        only(OFFICE, ok=302, refused=403),
+    ),
+    "good-practice-start": ("post", lambda o: [o["good_review"].pk], only(OFFICE, ok=302, refused=403)),
+    "good-practice-edit": ("get", lambda o: [o["good_practice"].pk], only(READERS, refused=403)),
+    "good-practice-publish": ("post", lambda o: [o["good_practice"].pk], only(OFFICE, ok=302, refused=403)),
+    "good-practice-withdraw": ("post", lambda o: [o["good_practice"].pk], only(OFFICE, ok=302, refused=403)),
+    "feedback-list": ("get", lambda o: [], only(READERS, refused=403)),
+    "feedback-detail": ("get", lambda o: [o["feedback"].pk], only(READERS, refused=403)),
+    "feedback-close": ("post", lambda o: [o["feedback"].pk], only(OFFICE, ok=302, refused=403)),
+    "feedback-finding": ("post", lambda o: [o["feedback"].pk], only(OFFICE, ok=302, refused=403)),
     "ranking-unit": (
         "get",
         lambda o: [o["snapshot"].pk, o["snapshot"].data["rows"][0]["unit_id"]],
@@ -125,6 +147,10 @@ POST_DATA = {
     # The snapshot fixture publishes January; publishing February is what a reviewer may do.
     "ranking-publish": lambda o: {"period": o["period"].pk, "as_of": "2019-03-20", "confirm": "yes"},
     "ranking-withdraw": lambda o: {"reason": "数据有误"},
+    "publication-withdraw": lambda o: {"reason": "数据有误"},
+    "interpretation-withdraw": lambda o: {"reason": "已过时"},
+    "good-practice-withdraw": lambda o: {"reason": "已过时"},
+    "feedback-close": lambda o: {"reply": "已核实处理。"},
 }
 
 
@@ -145,6 +171,18 @@ def world(request, measure, periods, period, lead_reporter, co_reporter, office_
     shared = measure.document.measures.get(number=12)
     snapshot = publish(office_reviewer, measure.document, periods[0], date(2019, 3, 20))
     contribution = services.open_contribution(co_reporter, shared, period)
+    good = fill(lead_reporter, services.open_report(lead_reporter, measure, periods[2]))
+    good = services.submit_report(lead_reporter, good, good.lock_version)
+    good_review = services.review_report(office_reviewer, good, "approved", "", good_practice=True)
+    interpretation = public_services.save_interpretation(
+        user=office_reviewer, interpretation=None, title="解读", issuer="", text="正文", measures=[measure]
+    )
+    published_interpretation = public_services.publish_item(
+        user=office_reviewer,
+        item=public_services.save_interpretation(
+            user=office_reviewer, interpretation=None, title="已公开的解读", issuer="", text="正文", measures=[]
+        ),
+    )
     return {
         "measure": measure,
         "period": period,
@@ -159,6 +197,14 @@ def world(request, measure, periods, period, lead_reporter, co_reporter, office_
         "snapshot": snapshot,
         "notice": Notice.objects.get(user=office_reviewer, event=f"report:{submitted.pk}"),
         "office_unit": office_reviewer.unit,
+        "publication": public_services.publish_plan(user=office_reviewer, document=measure.document, as_of=TODAY),
+        "interpretation": interpretation,
+        "published_interpretation": published_interpretation,
+        "good_review": good_review,
+        "good_practice": public_services.start_good_practice(user=office_reviewer, review=good_review),
+        "feedback": public_services.receive_feedback(
+            content="办事难", contact="", measure_id=measure.pk, client_address="192.0.2.1"
+        ),
     }
 
 
