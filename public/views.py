@@ -2,13 +2,14 @@
 
 Every page reads only published rows — the latest live `Publication`, published interpretations
 and good practice, replies the office chose to publish, exposed cases — in a fixed number of
-queries. Pages are the same for everyone, so they may be cached (`Cache-Control: public`) and
+queries. Pages are the same for everyone, so an anonymous visitor's may be cached (`Cache-Control: public`) and
 carry a policy allowing no inline script or style at all; the feedback form, which carries a
 CSRF token, is never cached.
 """
 
 from functools import wraps
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -32,7 +33,9 @@ POLICY = (
 
 
 def _strict(response):
-    response["Content-Security-Policy"] = POLICY
+    """The strict policy, unless the view set a stricter one (a download's sandbox)."""
+    if "Content-Security-Policy" not in response:
+        response["Content-Security-Policy"] = POLICY
     return response
 
 
@@ -44,7 +47,11 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if response.status_code == 200:
-            patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+            # Shared caches may keep what an anonymous visitor gets (they vary on Cookie); a
+            # signed-in person's copy stays in their own browser.
+            signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
+            audience = {"private": True} if signed_in else {"public": True}
+            patch_cache_control(response, max_age=CACHE_SECONDS, **audience)
         return _strict(response)
 
     return wrapper
