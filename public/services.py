@@ -284,7 +284,7 @@ def withdraw_item(*, user, item, reason: str):
 
 
 def feedback_per_hour() -> int:
-    return getattr(settings, "PUBLIC_FEEDBACK_PER_HOUR", 5)
+    return settings.PUBLIC_FEEDBACK_PER_HOUR
 
 
 def sender_key(client_address: str) -> str:
