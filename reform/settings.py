@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "supervision",
     "exports",
     "dashboards",
+    "public",
     "demo",
     "reform",
 ]
@@ -267,6 +268,8 @@ if not 1 <= REPORT_DUE_DAY <= 28:
     raise ImproperlyConfigured(f"REPORT_DUE_DAY must be between 1 and 28, not {REPORT_DUE_DAY}")
 REQUIRE_LEADER_SIGNOFF = env.bool("REQUIRE_LEADER_SIGNOFF", default=False)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
+# The public feedback form (社会监督): messages one client address may send an hour.
+PUBLIC_FEEDBACK_PER_HOUR = env.int("PUBLIC_FEEDBACK_PER_HOUR", default=5)
 # Uploads beyond this are streamed to a temporary file, not held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -3,7 +3,22 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PUBLIC = {"login", "logout", "health"}
+# The public site (/public/, 社会公开) needs no login: tests/public/test_leaks.py walks every one of
+# these as an anonymous visitor and checks nothing internal shows.
+PUBLIC_SITE = {
+    "public-index",
+    "public-plan",
+    "public-measure",
+    "public-interpretations",
+    "public-interpretation",
+    "public-attachment",
+    "public-good-practice",
+    "public-exposures",
+    "public-replies",
+    "public-feedback",
+    "public-feedback-thanks",
+}
+PUBLIC = {"login", "logout", "health"} | PUBLIC_SITE
 
 
 def named_patterns(resolver=None, namespace=""):

@@ -10,10 +10,11 @@ from django.urls import reverse
 from dashboards.ranking import publish
 from ledger import services
 from notices.models import Notice
+from public import services as public_services
 from supervision import services as supervision
 
 from ..test_access import PUBLIC, named_patterns
-from .conftest import fill
+from .conftest import TODAY, fill
 
 ACTORS = (
     "anonymous",
@@ -141,6 +142,27 @@ RULES = {
         only(SUPERVISORS, ok=302, visible_but_refused=LEAD_ONLY | {"administrator"}),
     ),
     "outcome-document": ("get", lambda o: [o["outcome"].pk], only(LEAD_ONLY | READERS)),
+    # 社会公开管理: the office acts; supervisors and administrators read.
+    "disclosure": ("get", lambda o: [], only(READERS, refused=403)),
+    "disclosure-publish": ("get", lambda o: [], only(OFFICE, refused=403)),
+    "publication-withdraw": ("post", lambda o: [o["publication"].pk], only(OFFICE, ok=302, refused=403)),
+    "interpretation-new": ("get", lambda o: [], only(OFFICE, refused=403)),
+    "interpretation-edit": ("get", lambda o: [o["interpretation"].pk], only(READERS, refused=403)),
+    "interpretation-attach": ("post", lambda o: [o["interpretation"].pk], only(OFFICE, ok=302, refused=403)),
+    "interpretation-publish": ("post", lambda o: [o["interpretation"].pk], only(OFFICE, ok=302, refused=403)),
+    "interpretation-withdraw": (
+        "post",
+        lambda o: [o["published_interpretation"].pk],
+        only(OFFICE, ok=302, refused=403),
+    ),
+    "good-practice-start": ("post", lambda o: [o["good_review"].pk], only(OFFICE, ok=302, refused=403)),
+    "good-practice-edit": ("get", lambda o: [o["good_practice"].pk], only(READERS, refused=403)),
+    "good-practice-publish": ("post", lambda o: [o["good_practice"].pk], only(OFFICE, ok=302, refused=403)),
+    "good-practice-withdraw": ("post", lambda o: [o["good_practice"].pk], only(OFFICE, ok=302, refused=403)),
+    "feedback-list": ("get", lambda o: [], only(READERS, refused=403)),
+    "feedback-detail": ("get", lambda o: [o["feedback"].pk], only(READERS, refused=403)),
+    "feedback-close": ("post", lambda o: [o["feedback"].pk], only(OFFICE, ok=302, refused=403)),
+    "feedback-finding": ("post", lambda o: [o["feedback"].pk], only(OFFICE, ok=302, refused=403)),
     "ranking-unit": (
         "get",
         lambda o: [o["snapshot"].pk, o["snapshot"].data["rows"][0]["unit_id"]],
@@ -158,6 +180,10 @@ POST_DATA = {
     "finding-outcome": lambda o: {"kind": "criticism", "decided_on": "2019-03-20", "summary": "通报批评"},
     "interview-outcome": lambda o: {"kind": "admonition", "decided_on": "2019-03-20", "summary": "诫勉谈话"},
     "commitment-fulfil": lambda o: {"fulfilled_on": "2019-03-20"},
+    "publication-withdraw": lambda o: {"reason": "数据有误"},
+    "interpretation-withdraw": lambda o: {"reason": "已过时"},
+    "good-practice-withdraw": lambda o: {"reason": "已过时"},
+    "feedback-close": lambda o: {"reply": "已核实处理。"},
 }
 
 
@@ -207,6 +233,18 @@ def world(request, measure, periods, period, lead_reporter, co_reporter, office_
     shared = measure.document.measures.get(number=12)
     snapshot = publish(office_reviewer, measure.document, periods[0], date(2019, 3, 20))
     contribution = services.open_contribution(co_reporter, shared, period)
+    good = fill(lead_reporter, services.open_report(lead_reporter, measure, periods[2]))
+    good = services.submit_report(lead_reporter, good, good.lock_version)
+    good_review = services.review_report(office_reviewer, good, "approved", "", good_practice=True)
+    interpretation = public_services.save_interpretation(
+        user=office_reviewer, interpretation=None, title="解读", issuer="", text="正文", measures=[measure]
+    )
+    published_interpretation = public_services.publish_item(
+        user=office_reviewer,
+        item=public_services.save_interpretation(
+            user=office_reviewer, interpretation=None, title="已公开的解读", issuer="", text="正文", measures=[]
+        ),
+    )
     return {
         "measure": measure,
         "period": period,
@@ -222,6 +260,14 @@ def world(request, measure, periods, period, lead_reporter, co_reporter, office_
         "notice": Notice.objects.get(user=office_reviewer, event=f"report:{submitted.pk}"),
         "office_unit": office_reviewer.unit,
         **supervision_world(request.getfixturevalue("supervisor"), lead_reporter, measure),
+        "publication": public_services.publish_plan(user=office_reviewer, document=measure.document, as_of=TODAY),
+        "interpretation": interpretation,
+        "published_interpretation": published_interpretation,
+        "good_review": good_review,
+        "good_practice": public_services.start_good_practice(user=office_reviewer, review=good_review),
+        "feedback": public_services.receive_feedback(
+            content="办事难", contact="", measure_id=measure.pk, client_address="192.0.2.1"
+        ),
     }
 
 
