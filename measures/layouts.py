@@ -105,12 +105,18 @@ _DATE_LINE = re.compile(
     r"(\d{1,2}|[一二三四五六七八九十]{1,3})日[)）]?$"
 )
 _SIGNER = re.compile(r"^[^，。,;；:：]{2,30}(人民政府|办公厅|办公室|委员会|领导小组|指挥部|管委会|局|委)$")
+_MASTHEAD = re.compile(r"^\S{2,24}文件$")  # 文头: "某某办公室文件"
 _CLOSING_NOTE = re.compile(r"^[(（]此件.{0,20}[)）]$|^附件\s*\d*\s*[:：]?")
 _SENTENCE_END = "。；;:：!！?？"
 
 
 class _Refusal(ParseError):
     """One family's reason for not reading the document (kept for the combined refusal)."""
+
+
+class _Broken(_Refusal):
+    """A family recognised its own form and found it broken (an unclosed bracket, an empty field):
+    the document is refused even if a looser family could read something from it."""
 
 
 @dataclass
@@ -174,6 +180,7 @@ def _is_noise(line: str) -> bool:
         or _META.match(line)
         or _CLOSING_NOTE.match(line)
         or _DATE_LINE.match(line)
+        or _MASTHEAD.match(line)
     )
 
 
@@ -284,7 +291,7 @@ def _split_fields(text: str, line: int, *, outside_brackets: bool) -> tuple[str,
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         value = text[match.end() : end].strip().strip(";；,，。. ")
         if not value:
-            raise _Refusal(line, f"“{match.group(1)}”后没有内容")
+            raise _Broken(line, f"“{match.group(1)}”后没有内容")
         found.append(Field(LABELS[match.group(1)], value, line, match.group(1)))
     return text[: matches[0].start()], found
 
@@ -324,7 +331,7 @@ def _read_tail(content: str, line: int) -> list[Field]:
         for part in re.split(r"会同|联合", clause):
             part = part.strip()
             if not part or re.fullmatch(r"(牵头|负责|配合|参与|按职责分工负责)+", part):
-                raise _Refusal(line, f"括注“{content}”中有“牵头/负责/会同”却没有写出单位")
+                raise _Broken(line, f"括注“{content}”中有“牵头/负责/会同”却没有写出单位")
             found.append(Field(RESPONSIBLE, part, line, "tail"))
     return found
 
@@ -360,7 +367,7 @@ def _read_item(item: _Item, mode: str) -> None:
         for start, end, content in _bracket_groups(joined):
             if mode == "brackets" and _LABEL.search(content):
                 if end is None:
-                    raise _Refusal(line_at(start), "括号未闭合:字段括注缺少右括号")
+                    raise _Broken(line_at(start), "括号未闭合:字段括注缺少右括号")
                 _, found = _split_fields(content, line_at(start), outside_brackets=False)
                 item.fields.extend(found)
                 spans.append((start, end))
@@ -465,11 +472,11 @@ def _measure(
     for item in fields:
         label = item.label or item.kind
         if label != "tail" and label in seen:
-            raise _Refusal(item.line, f"举措 {measure.code} 的“{label}”重复出现(首次在第 {seen[label]} 行)")
+            raise _Broken(item.line, f"举措 {measure.code} 的“{label}”重复出现(首次在第 {seen[label]} 行)")
         seen[label] = item.line
         names = [name.name for name in split_units(item.value)[0]] if item.kind != DEADLINE else []
         if duplicates := sorted({name for name in names if names.count(name) > 1}):
-            raise _Refusal(item.line, f"举措 {measure.code} 的“{label}”中单位重复:{'、'.join(duplicates)}")
+            raise _Broken(item.line, f"举措 {measure.code} 的“{label}”中单位重复:{'、'.join(duplicates)}")
     assigned = _assign(fields, lead_rule)
     measure.deadline_text = ",".join(assigned.deadline)
     for position, name in enumerate(assigned.lead, start=1):
@@ -717,7 +724,7 @@ def _table(source: Source, lead_rule: str | None) -> ParsedDocument:
             if header_line is None:
                 continue
             if source.kind == "txt" and len(cells) > width:
-                raise _Refusal(number, f"此行有 {len(cells)} 列,比表头多")
+                raise _Broken(number, f"此行有 {len(cells)} 列,比表头多")
             values = {kind: [cells[i] if i < len(cells) else "" for i in indexes] for kind, indexes in columns.items()}
             distinct = {cell for cell in cells if cell}
             task_cells = [cell for cell in values.get("task", []) if cell]
@@ -730,7 +737,7 @@ def _table(source: Source, lead_rule: str | None) -> ParsedDocument:
                 measures.append((number, {"heading": next(iter(distinct))}))
                 continue
             if not task_cells:
-                raise _Refusal(number, "此行写了分工或时限,却没有任务内容")
+                raise _Broken(number, "此行写了分工或时限,却没有任务内容")
             if source.kind == "txt" and len(cells) < width and measures and "heading" not in measures[-1][1]:
                 raise _Refusal(number, f"此行只有 {len(cells)} 列,少于表头的 {width} 列(展平的表格须每行一条)")
             measures.append((number, values))
@@ -858,8 +865,11 @@ def read_document(source: Source, *, layout: str | None = None, lead_rule: str |
             results.append(parsed)
         else:
             failures.append((name, ParseError(parsed.measures[0].line_number, "找到的举措都没有分工或时限")))
-    if results:
+    broken = [exc for _, exc in failures if isinstance(exc, _Broken)]
+    if results and (results[0].layout == "standard" or not broken):
         return max(results, key=_score)  # the first family wins ties: standard before the others
+    if broken and len(failures) < len(families):
+        raise broken[0]
     if len(failures) == 1:
         raise failures[0][1]
     first, *_ = failures
