@@ -20,7 +20,11 @@ class UnreadableText(ValueError):
 
 def read_text(path: Path) -> str:
     """The whole file as text, checked. Raises FileNotFoundError, UnreadableText."""
-    data = path.read_bytes()
+    return decode_text(path.read_bytes())
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes as text, checked like `read_text` (an upload has no path). Raises UnreadableText."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:

@@ -84,6 +84,7 @@ class MeasureFlag(models.TextChoices):
     FIELD_LINE_INLINE = "field_line_inline", _("字段写在正文段末")
     DEADLINE_NOT_UNDERSTOOD = "deadline_not_understood", _("完成时限未能识别")
     WORDING_VARIANT = "wording_variant", _("单位写法与名录不同")
+    UNIT_NAME_UNCLEAR = "unit_name_unclear", _("单位写法存疑,未导入")
 
 
 class Measure(models.Model):

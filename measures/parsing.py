@@ -105,6 +105,11 @@ class ParsedDocument:
     full_text: str
     sections: list[ParsedSection]
     warnings: list[str]
+    layout: str = "standard"  # a key of measures.layouts.LAYOUTS
+    lead_rule: str = "named"  # a key of measures.layouts.LEAD_RULES
+    # Names on a unit line that cannot be units ("配合单位:市委组织部", "区政府有关部门)"):
+    # (measure code, why), shown to a person and never written to the directory.
+    unit_problems: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def measures(self) -> list[ParsedMeasure]:

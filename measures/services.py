@@ -31,7 +31,7 @@ from django.utils.text import Truncator
 
 from accounts.roles import ADMINISTRATOR, OFFICE_REVIEWER, user_has_role
 from core.errors import NotAllowed, ServiceError
-from units.models import Unit
+from units.models import Unit, UnitGroup
 from units.services import UnitDirectory
 
 from .models import (
@@ -117,6 +117,10 @@ class ImportReport:
     targets: int = 0
     assignments: int = 0
     flagged: dict[str, list[str]] = field(default_factory=dict)
+    layout: str = "standard"
+    lead_rule: str = "named"
+    # Names the document writes that cannot be units: (measure code, why); never written.
+    unit_problems: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -344,13 +348,22 @@ def import_document(
     dry_run: bool = False,
     skip_conflicts: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
+    unit_mapping: dict[str, Unit | UnitGroup] | None = None,
 ) -> ImportReport:
     """Bring the plan in line with `parsed` without undoing what people edited (module docstring).
 
     Writes nothing when `dry_run`, or when a change conflicts with a person's edit and
     `skip_conflicts` is not given; the report says what was, or would be, written either way.
+    `unit_mapping` says which existing unit or group a name the directory does not know means
+    (the office's choice in the preview); names it leaves out are created and listed.
     """
-    report = ImportReport(warnings=list(parsed.warnings), dry_run=dry_run)
+    report = ImportReport(
+        warnings=list(parsed.warnings),
+        dry_run=dry_run,
+        layout=parsed.layout,
+        lead_rule=parsed.lead_rule,
+        unit_problems=list(parsed.unit_problems),
+    )
     document = PolicyDocument.objects.filter(title=parsed.title, published_on=parsed.published_on).first()
     base = _baseline(document) if document else {"sections": {}, "measures": {}}
     document = document or PolicyDocument(title=parsed.title, published_on=parsed.published_on)
@@ -366,6 +379,8 @@ def import_document(
     )
     report.document = document
     sync = _PlanSync(document, base, _parsed_plan(parsed), report)
+    for name, target in (unit_mapping or {}).items():
+        (sync.directory.units if isinstance(target, Unit) else sync.directory.groups)[name] = target
     done, total = 0, len(parsed.measures)
     for section in parsed.sections:
         sync.section(section.numeral)

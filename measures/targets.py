@@ -3,7 +3,8 @@
 Pure functions, no database. A target is a number with a unit of measure (3.5个工作日,
 80%, 30期 …) inside one clause; the clause's cue words give the comparator, the
 nearest date phrase before it (or 每年) gives when it is due, and the rest of the
-clause names the metric. A clause that leaves the metric out ("2020年底前达到90%")
+clause names the metric. Durations (6个月) and thresholds ("超过100人的企业") are not
+targets. A clause that leaves the metric out ("2020年底前达到90%")
 takes the metric of the target before it with the same unit; a clipped metric
 ("时间") takes the longer one it ends with ("企业开办时间").
 """
@@ -17,7 +18,10 @@ from measures.models import Comparator, Recurrence
 
 from .dates import find_date_phrases, normalize, split_sentences
 
-_QUANTITY = re.compile(r"(?P<value>\d+(?:\.\d+)?)(?P<unit>个工作日|工作日|%|个|期|人|天|家|项|次)")
+# 个 before 月 is a duration (6个月), never a count.
+_QUANTITY = re.compile(r"(?P<value>\d+(?:\.\d+)?)(?P<unit>个工作日|工作日|%|个(?!月)|期|人|天|家|项|次)")
+# "超过100人的企业", "50家以上的园区": a number that describes what the sentence is about.
+_THRESHOLD = re.compile(r"^(?:以上|以下|以内)?的")
 _CLAUSE_BREAK = re.compile(r"[,;:()、]")
 _AFTER_CUES = [("以内", Comparator.AT_MOST), ("以下", Comparator.AT_MOST), ("内", Comparator.AT_MOST),
                ("以上", Comparator.AT_LEAST), ("左右", Comparator.ABOUT)]  # fmt: skip
@@ -81,6 +85,8 @@ def find_targets(text: str, *, default_due: date | None = None, context_year: in
     for offset, sentence in split_sentences(normalized):
         phrases = find_date_phrases(sentence, context_year)
         for match in _QUANTITY.finditer(sentence):
+            if _THRESHOLD.match(sentence[match.end() :]):
+                continue
             before, after = _clause_around(sentence, match.start(), match.end())
             comparator, metric = _comparator_and_metric(before, after)
             governing = [p for p in phrases if p.start < match.start()]

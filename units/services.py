@@ -29,7 +29,9 @@ def guess_unit_kind(name: str) -> str:
 
 def looks_collective(name: str) -> bool:
     """A phrase naming a set of units (各区市县, 市直各有关单位) rather than one unit."""
-    return name.startswith(("各", "市直各")) or name.endswith(("各单位", "有关单位", "相关单位"))
+    return name.startswith(("各", "市直各", "县直各", "区直各")) or name.endswith(
+        ("各单位", "有关单位", "相关单位", "有关部门", "相关部门")
+    )
 
 
 @dataclass

@@ -2,10 +2,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.textfile import UnreadableText, read_text
+from core.textfile import UnreadableText
+from measures.layouts import LAYOUTS, LEAD_RULES, read_document
 from measures.models import PolicyDocument
-from measures.parsing import ParseError, parse_document
+from measures.parsing import ParseError
 from measures.services import ImportReport, import_document
+from measures.sources import read_source
 
 
 class Command(BaseCommand):
@@ -15,7 +17,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path, help="UTF-8 文本文件的路径")
+        parser.add_argument("path", type=Path, help="文件路径:UTF-8 文本(.txt)、Word(.docx)、Excel(.xlsx)或 CSV")
+        parser.add_argument(
+            "--layout",
+            choices=list(LAYOUTS),
+            help="指定版式,不自动识别:" + ";".join(f"{key}={label}" for key, label in LAYOUTS.items()),
+        )
+        parser.add_argument(
+            "--lead-rule",
+            choices=list(LEAD_RULES),
+            help="谁是牵头单位:" + ";".join(f"{key}={label}" for key, label in LEAD_RULES.items()),
+        )
         parser.add_argument(
             "--only-if-empty",
             action="store_true",
@@ -32,21 +44,32 @@ class Command(BaseCommand):
             help="有冲突时仍写入其余更改;冲突之处保留人工修改,不覆盖",
         )
 
-    def handle(self, *args, path: Path, only_if_empty=False, dry_run=False, skip_conflicts=False, **options):
+    def handle(
+        self,
+        *args,
+        path: Path,
+        only_if_empty=False,
+        dry_run=False,
+        skip_conflicts=False,
+        layout=None,
+        lead_rule=None,
+        **options,
+    ):
         if only_if_empty and PolicyDocument.objects.exists():
             self.stdout.write("数据库中已有政策文件,未重新导入;在后台所做的修改保持不变。")
             return
         try:
-            text = read_text(path)
+            source = read_source(path.read_bytes(), path.name)
         except FileNotFoundError:
             raise CommandError(f"找不到文件:{path}") from None
         except UnreadableText as exc:
             raise CommandError(f"{path} {exc},未写入任何数据") from None
-        self.stdout.write(f"正在读取 {path} …")
+        self.stdout.write(f"正在读取 {path}({source.kind_label})…")
         try:
-            parsed = parse_document(text)
+            parsed = read_document(source, layout=layout, lead_rule=lead_rule)
         except ParseError as exc:
             raise CommandError(f"{path} {exc},未写入任何数据") from None
+        self.stdout.write(f"版式:{LAYOUTS[parsed.layout]};牵头规则:{LEAD_RULES[parsed.lead_rule]}")
         self.stdout.write(
             f"已解析:{len(parsed.sections)} 个章节,{len(parsed.measures)} 项举措与保障措施;正在与数据库比对 …"
         )
@@ -110,6 +133,10 @@ class Command(BaseCommand):
                     f"  {verb}新建单位组 {len(report.new_groups)} 个(请在后台补充成员):{'、'.join(report.new_groups)}"
                 )
             )
+        if report.unit_problems:
+            out.write(self.style.WARNING(f"  单位写法存疑 {len(report.unit_problems)} 处(未导入,请人工核对):"))
+            for code, problem in report.unit_problems:
+                out.write(self.style.WARNING(f"    举措 {code}:{problem}"))
         for code, flags in report.flagged.items():
             out.write(self.style.WARNING(f"  举措 {code}:{'、'.join(flags)}"))
         out.write(f"  警告 {len(report.warnings)} 条")
