@@ -46,7 +46,7 @@ MEDIA_NAME = "media.tar"
 MANIFEST_NAME = "manifest.json"
 # The ledger itself: whose rows are hashed, not only counted. Everything else (sessions, login
 # attempts, the beat schedule …) is counted.
-DOMAIN_APPS = ("core", "units", "accounts", "measures", "ledger", "deadlines", "dashboards", "auditlog")
+THIRD_PARTY_DOMAIN_APPS = ("auditlog",)  # who changed the plan is part of the record
 # Row text must not depend on the session's settings: the same rows hash alike on any server.
 SESSION_SETTINGS = {
     "TimeZone": "UTC",
@@ -120,10 +120,16 @@ def _tool(name: str) -> str:
 # ---- the fingerprint --------------------------------------------------------------------
 
 
+def domain_apps() -> list[str]:
+    """The project's own apps (any app added later included) and the audit log."""
+    own = [c.label for c in apps.get_app_configs() if Path(c.path).parent == settings.BASE_DIR]
+    return own + list(THIRD_PARTY_DOMAIN_APPS)
+
+
 def domain_tables() -> set[str]:
     """The tables of the ledger's apps, many-to-many tables included."""
     tables = set()
-    for label in DOMAIN_APPS:
+    for label in domain_apps():
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             if model._meta.managed and not model._meta.proxy:
                 tables.add(model._meta.db_table)
