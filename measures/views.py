@@ -13,6 +13,7 @@ from units.models import Unit, UnitGroup, UnitKind
 from . import services
 from .forms import LeadUnitsForm
 from .models import Assignment, AssignmentRole, Measure, PolicyDocument
+from .panels import unit_panels
 from .selectors import current_document, lead_changes, measures_with_plan, plan_measures
 
 
@@ -154,5 +155,6 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
             leads=[a for a in direct if a.role == AssignmentRole.LEAD],
             shares=[a for a in direct if a.role == AssignmentRole.RESPONSIBLE],
             via_groups=via_groups,
+            panels=unit_panels(unit, self.request.user),
             **kwargs,
         )

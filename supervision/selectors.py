@@ -5,9 +5,11 @@ from datetime import date, timedelta
 
 from django.db.models import Prefetch
 
-from core.clock import end_of_day, local_day
+from core.clock import end_of_day, local_day, today
 from deadlines.models import MilestoneState
+from measures.panels import Panel
 
+from . import access
 from .models import Accountability, Commitment, Finding, FindingStep, Interview, StepKind
 from .state import commitments_on, findings_on
 
@@ -77,3 +79,11 @@ def exposed_cases():
     """Outcomes the office marked for public exposure (曝光), newest first. The public site shows
     `public_summary`, `kind` (label) and `exposed_at` only, never the internal fields."""
     return Accountability.objects.filter(exposed=True).order_by("-exposed_at", "-pk")
+
+
+def open_findings_panel(unit, user):
+    """The unit page's 未销号的督查问题: for those who read everything and the unit's own staff."""
+    if not (access.reads_all(user) or (access.is_unit_staff(user) and user.unit_id == unit.pk)):
+        return None
+    rows = open_findings_of(unit.pk, today())
+    return Panel(f"未销号的督查问题({len(rows)})", "supervision/_unit_panel.html", {"rows": rows})

@@ -49,3 +49,20 @@ def test_the_bulletin_lists_findings_and_interviews_of_its_period(
     client.force_login(office_reviewer)
     page = client.get(reverse("bulletin", args=[snapshot.pk])).content.decode()
     assert "督查整改与约谈" in page and "约谈市工商局局长赵局长" in page and "2019-03-20 销号" in page
+
+
+def test_a_units_page_shows_its_open_findings_to_its_staff_and_readers_only(
+    finding, lead_reporter, office_reviewer, co_reporter
+):
+    from django.test import Client
+
+    url = lead_reporter.unit.get_absolute_url()
+    for user, sees in [(lead_reporter, True), (office_reviewer, True), (co_reporter, False)]:
+        client = Client()
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert ("企业开办窗口仍要求重复提交材料" in page) is sees, user
+        assert ("未销号的督查问题" in page) is sees
+    quiet = Client()
+    quiet.force_login(office_reviewer)
+    assert "本单位没有未销号的督查问题" in quiet.get(co_reporter.unit.get_absolute_url()).content.decode()
