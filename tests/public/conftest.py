@@ -45,6 +45,7 @@ SECRETS = {
     "interviewee": "被约谈人ZQXM",
     "interview_notes": "约谈记录ZQXN",
     "exposure_taken_back": "已撤下的曝光ZQXO",
+    "finding_feedback": "转为督查问题的反映ZQXP",
 }
 # What the office chose to publish: each must be found on some public page.
 PUBLISHED = {
@@ -145,6 +146,14 @@ def everything(
     private = feedback("另一条反映", "")
     services.close_feedback(user=office_reviewer, feedback=private, reply=SECRETS["private_reply"], publish=False)
     feedback(SECRETS["new_feedback"], SECRETS["new_contact"])
+    services.turn_into_finding(
+        user=office_reviewer,
+        feedback=feedback(SECRETS["finding_feedback"]),
+        unit=lead_reporter.unit,
+        problem=SECRETS["finding_feedback"],
+        measures=[measure],
+        workdays=10,
+    )
 
     outcomes = supervision_outcomes(supervisor, lead_reporter.unit, measure)
 
