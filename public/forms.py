@@ -3,6 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.params import BadParameter, parse_date
 from measures.models import Measure
+from supervision.forms import FindingForm
+from supervision.models import TEXT_LIMIT, Severity
+from units.models import Unit
 
 from .models import CONTACT_LIMIT, FEEDBACK_LIMIT, PUBLIC_TEXT_LIMIT, REPLY_LIMIT
 
@@ -101,3 +104,59 @@ class CloseFeedbackForm(forms.Form):
         widget=forms.Textarea({"rows": 3, "class": "form-control"}),
         help_text=_("公开答复时必填:用自己的话概括问题,不含反映人的联系方式和个人信息。"),
     )
+
+
+class FeedbackFindingForm(FindingForm):
+    """转为督查问题: supervision's finding form (its date range and date-or-working-days rule),
+    less the source and origin, which are always 社会监督 and this feedback."""
+
+    field_order = ["unit", "problem", "severity", "deadline", "workdays", "measures"]
+
+    source = None
+    origin = None
+    unit = forms.ModelChoiceField(
+        label=_("责任单位"),
+        queryset=Unit.objects.order_by("name"),
+        widget=forms.Select({"class": "form-select"}),
+        error_messages={"required": _("请选择责任单位"), "invalid_choice": _("所选责任单位不存在")},
+    )
+    problem = forms.CharField(
+        label=_("问题描述"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(TEXTAREA),
+        help_text=_("责任单位看到的问题;已预填反映原文,可删去反映人的个人信息后再挂账。"),
+        error_messages={"required": _("请填写问题描述"), "max_length": _("问题描述最多 %(limit_value)d 字")},
+    )
+    severity = forms.ChoiceField(
+        label=_("严重程度"),
+        choices=Severity.choices,
+        initial=Severity.GENERAL,
+        widget=forms.Select({"class": "form-select"}),
+        error_messages={"required": _("请选择严重程度"), "invalid_choice": _("严重程度无效")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workdays"].error_messages.update(
+            {
+                "invalid": _("整改期限请填写整数个工作日"),
+                "min_value": _("整改期限至少 %(limit_value)s 个工作日"),
+                "max_value": _("整改期限最多 %(limit_value)s 个工作日"),
+            }
+        )
+        self.fields["deadline"].error_messages["invalid"] = _("请按“年-月-日”填写整改时限")
+        self.fields["measures"].error_messages.update(
+            {"invalid_choice": _("所选举措不存在"), "invalid_pk_value": _("所选举措无效")}
+        )
+
+    @classmethod
+    def initial_for(cls, feedback) -> dict:
+        """Prefilled from the feedback: its text, its measure and that measure's lead unit, if
+        exactly one; 20 working days, as a new finding is offered."""
+        initial = {"problem": feedback.content, "severity": Severity.GENERAL, "workdays": 20}
+        if feedback.measure is not None:
+            initial["measures"] = [feedback.measure.pk]
+            leads = feedback.measure.lead_units()
+            if len(leads) == 1:
+                initial["unit"] = leads[0].pk
+        return initial

@@ -22,6 +22,7 @@ from . import services
 from .forms import (
     AttachmentForm,
     CloseFeedbackForm,
+    FeedbackFindingForm,
     GoodPracticeForm,
     InterpretationForm,
     PublishForm,
@@ -234,19 +235,24 @@ def feedback_list(request):
     return render(request, "public/manage/feedback_list.html", context)
 
 
+def _feedback(pk):
+    return get_object_or_404(Feedback.objects.select_related("measure__section", "closed_by", "finding__unit"), pk=pk)
+
+
+def _feedback_page(request, item, finding_form=None):
+    """The feedback, its triage record and, for the office while it is new, the two triage forms."""
+    context = _context(request, item=item, actions=item.actions.select_related("actor"))
+    if context["can_edit"] and item.status == FeedbackStatus.NEW:
+        context["close_form"] = CloseFeedbackForm(initial={"public_summary": item.content})
+        context["finding_form"] = finding_form or FeedbackFindingForm(initial=FeedbackFindingForm.initial_for(item))
+    return render(request, "public/manage/feedback_detail.html", context)
+
+
 @login_required
 @require_GET
 def feedback_detail(request, pk):
     _reader(request)
-    item = get_object_or_404(Feedback.objects.select_related("measure__section", "closed_by"), pk=pk)
-    context = _context(
-        request,
-        item=item,
-        actions=item.actions.select_related("actor"),
-        close_form=CloseFeedbackForm(initial={"public_summary": item.content}),
-        findings_available=services.findings_available(),
-    )
-    return render(request, "public/manage/feedback_detail.html", context)
+    return _feedback_page(request, _feedback(pk))
 
 
 @login_required
@@ -270,15 +276,30 @@ def feedback_close(request, pk):
 @login_required
 @require_POST
 def feedback_finding(request, pk):
-    """Turn the feedback into a finding (问题清单); refused with a message until supervision is wired."""
+    """Turn the feedback into a finding (问题清单, source 社会监督), then show the finding. Bad
+    input shows the form again with its errors, on the feedback's page."""
     _office(request)
-    item = get_object_or_404(Feedback, pk=pk)
-    try:
-        services.turn_into_finding(user=request.user, feedback=item, unit=None, problem=item.content)
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已转为督查问题")
-    return redirect("feedback-detail", pk)
+    item = _feedback(pk)
+    form = FeedbackFindingForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            finding = services.turn_into_finding(
+                user=request.user, feedback=item, unit=data["unit"], problem=data["problem"],
+                measures=data["measures"], severity=data["severity"], deadline=data["deadline"],
+                workdays=data["workdays"],
+            )  # fmt: skip
+        except NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"已转为督查问题并挂账:{finding.unit},整改时限 {finding.deadline:%Y-%m-%d};已通知责任单位"
+            )
+            return redirect(finding)
+    item.refresh_from_db()
+    if item.status != FeedbackStatus.NEW:  # someone else handled it meanwhile: the page says how
+        messages.error(request, "该反映已处理")
+        return redirect("feedback-detail", pk)
+    return _feedback_page(request, item, finding_form=form)

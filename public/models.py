@@ -231,6 +231,15 @@ class Feedback(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    finding = models.ForeignKey(
+        "supervision.Finding",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("督查问题"),
+        help_text=_("转为督查问题时挂账的问题"),
+    )
 
     class Meta:
         verbose_name = _("群众反映")
@@ -244,7 +253,11 @@ class Feedback(models.Model):
             models.CheckConstraint(
                 condition=Q(reply_public=False) | (~Q(reply="") & ~Q(public_summary="")),
                 name="public_reply_has_text_and_summary",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status="finding", finding__isnull=False) | (~Q(status="finding") & Q(finding__isnull=True)),
+                name="feedback_finding_iff_status_finding",
+            ),
         ]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 """Writes of the public site and its management, and the rules they enforce.
 
 - Only the office (营商办审核员) publishes, withdraws and triages; `ledger.access.can_review`.
+  Turning feedback into a finding also passes supervision's rule (`turn_into_finding`).
 - A publication freezes, from the ledger, only approved report versions reviewed by the end of
   its as-of day: never drafts, returned versions, review comments, own-unit reasons, problems,
   next steps or evidence.
@@ -13,7 +14,7 @@
 import hashlib
 import hmac
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -25,6 +26,8 @@ from ledger.models import ProgressReport, ProgressStatus, ReportReview, ReviewDe
 from ledger.uploads import UploadRejected, check_upload
 from measures.models import MilestoneKind
 from measures.selectors import plan_measures
+from supervision.models import FindingSource, Severity
+from supervision.services import open_finding
 
 from .models import (
     CONTACT_LIMIT,
@@ -333,16 +336,48 @@ def close_feedback(*, user, feedback: Feedback, reply: str, publish: bool, publi
     return feedback
 
 
-def findings_available() -> bool:
-    """Whether feedback can become a finding yet: true once the supervision app is wired in."""
-    return False
-
-
 @transaction.atomic
-def turn_into_finding(*, user, feedback: Feedback, unit, problem: str, measures=(), severity: str = ""):
-    """Open a finding (问题清单) from the feedback, source 群众反映, and mark the feedback as such.
+def turn_into_finding(
+    *,
+    user,
+    feedback: Feedback,
+    unit,
+    problem: str,
+    measures=(),
+    severity: str = Severity.GENERAL,
+    deadline: date | None = None,
+    workdays: int | None = None,
+):
+    """Put the feedback on the supervision list (问题清单, source 社会监督) for `unit` to rectify by
+    a date or within N working days, and mark the feedback as turned into that finding.
 
-    To wire once `supervision` is on main: call `supervision.services.open_finding(...)` with the
-    public-feedback source, keep its id on the feedback and record the action (see README)."""
+    Who may: both apps' rules apply and they agree. Triage is the office's (营商办审核员, like
+    closing with a reply: `ledger.access.can_review`), and that check decides — it runs first,
+    so a supervisor, who may open findings in 督查整改 but only reads 社会公开, is refused here.
+    `supervision.services.open_finding` then applies supervision's own rule
+    (`supervision.access.supervises`: supervisors and the office), which every office reviewer
+    passes; if supervision ever narrowed it, its NotAllowed would roll the whole step back.
+
+    One transaction, the feedback row locked: the finding (and the unit's notices), the
+    feedback's status and link to it, and a FeedbackAction naming it commit together or not at all.
+    """
     _require_office(user, "处理群众反映")
-    raise ServiceError("督查问题清单尚未启用,暂不能转为督查问题;请先答复办结或稍后处理")
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    if feedback.status != FeedbackStatus.NEW:
+        raise ServiceError("该反映已处理")
+    finding = open_finding(
+        user=user,
+        unit=unit,
+        problem=problem,
+        source=FindingSource.PUBLIC_FEEDBACK,
+        origin=f"feedback:{feedback.pk}",
+        measures=measures,
+        severity=severity,
+        deadline=deadline,
+        workdays=workdays,
+    )
+    feedback.status, feedback.finding = FeedbackStatus.FINDING, finding
+    feedback.save(update_fields=["status", "finding"])
+    note = f"转为督查问题 {finding.pk}:责任单位 {unit.name},整改时限 {finding.deadline:%Y-%m-%d}"
+    FeedbackAction.objects.create(feedback=feedback, kind=FeedbackActionKind.FINDING, actor=user, note=note)
+    return finding

@@ -1,6 +1,7 @@
 """The public site in a real browser on a phone-sized screen (390 px): the office publishes,
 a visitor without an account reads the plan and reports a problem, the office replies publicly,
-and the visitor reads the reply — under the public pages' strict policy, with no console error."""
+and the visitor reads the reply; a second report the office turns into a finding, which the
+responsible unit finds on its 督查整改 page — under the public pages' strict policy, with no console error."""
 
 import re
 
@@ -26,7 +27,7 @@ def fits_the_screen(page):
 
 
 def test_a_visitor_on_a_phone_reads_what_was_published_and_is_answered(
-    page, browser, live_server, office_reviewer, measure
+    page, browser, live_server, office_reviewer, lead_reporter, measure
 ):
     log_in(page, live_server, "office_reviewer")
     page.get_by_role("link", name="社会公开").click()
@@ -68,4 +69,20 @@ def test_a_visitor_on_a_phone_reads_what_was_published_and_is_answered(
     expect(visitor.get_by_text("窗口要求重复提交材料")).to_be_visible()
     assert "13900000000" not in visitor.content()
     fits_the_screen(visitor)
+
+    # A second message the office turns into a finding, which the responsible unit then sees.
+    visitor.goto(f"{live_server.url}/public/feedback/")
+    visitor.get_by_label("反映内容").fill("企业开办窗口仍要求提供已取消的证明。")
+    visitor.get_by_role("button", name="提交").click()
+    expect(visitor.get_by_text("已收到您反映的问题")).to_be_visible()
+    page.goto(f"{live_server.url}/disclosure/feedback/")
+    page.locator("[data-feedback] a").first.click()
+    expect(page.get_by_label("问题描述")).to_have_value("企业开办窗口仍要求提供已取消的证明。")
+    page.get_by_label("责任单位").select_option(label="市工商局")
+    page.get_by_role("button", name="转为督查问题").click()
+    expect(page.locator(".alert-success")).to_contain_text("已转为督查问题")
+    page.wait_for_url(re.compile(r".*/supervision/findings/\d+/$"))
+    log_in(page, live_server, "lead_reporter")
+    page.goto(f"{live_server.url}/supervision/")
+    expect(page.get_by_text("企业开办窗口仍要求提供已取消的证明。")).to_be_visible()
     assert errors == []

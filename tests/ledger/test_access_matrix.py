@@ -184,6 +184,12 @@ POST_DATA = {
     "interpretation-withdraw": lambda o: {"reason": "已过时"},
     "good-practice-withdraw": lambda o: {"reason": "已过时"},
     "feedback-close": lambda o: {"reply": "已核实处理。"},
+    "feedback-finding": lambda o: {
+        "unit": o["finding"].unit_id,
+        "problem": "窗口要求重复提交材料",
+        "severity": "general",
+        "workdays": "10",
+    },
 }
 
 

@@ -1,15 +1,21 @@
 """The public site's world: the ledger's frozen day (2019-03-20) and its periods, and a ledger
 with something in every state that must never reach the public."""
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.roles import UNIT_REPORTER
 from ledger import services as ledger
 from public import services
+from supervision import services as supervision
+from supervision.models import FindingSource
 
 from ..conftest import make_user
 from ..ledger.conftest import TODAY, fill, frozen_clock, period, periods  # noqa: F401, F811 - fixtures
+
+DECIDED = date(2019, 3, 19)
 
 # Words that appear only in internal rows: none may reach a public page.
 SECRETS = {
@@ -31,6 +37,15 @@ SECRETS = {
     "new_contact": "13800138000",
     "evidence_name": "佐证ZQXG.pdf",
     "withdrawal_reason": "撤回原因ZQXH",
+    # 曝光台: only an exposed outcome's public summary is public.
+    "outcome_summary": "内部处理情况ZQXI",
+    "decision_document": "决定文书ZQXJ.pdf",
+    "finding_problem": "督查问题原文ZQXK",
+    "unexposed_summary": "未曝光的曝光内容ZQXL",
+    "interviewee": "被约谈人ZQXM",
+    "interview_notes": "约谈记录ZQXN",
+    "exposure_taken_back": "已撤下的曝光ZQXO",
+    "finding_feedback": "转为督查问题的反映ZQXP",
 }
 # What the office chose to publish: each must be found on some public page.
 PUBLISHED = {
@@ -39,6 +54,8 @@ PUBLISHED = {
     "good_text": "公开的典型经验PUB3",
     "reply": "公开的答复PUB4",
     "summary": "公开的问题摘要PUB5",
+    "exposed": "公开曝光的案例PUB6",
+    "exposed_interview": "公开曝光的约谈案例PUB7",
 }
 
 
@@ -129,6 +146,16 @@ def everything(
     private = feedback("另一条反映", "")
     services.close_feedback(user=office_reviewer, feedback=private, reply=SECRETS["private_reply"], publish=False)
     feedback(SECRETS["new_feedback"], SECRETS["new_contact"])
+    services.turn_into_finding(
+        user=office_reviewer,
+        feedback=feedback(SECRETS["finding_feedback"]),
+        unit=lead_reporter.unit,
+        problem=SECRETS["finding_feedback"],
+        measures=[measure],
+        workdays=10,
+    )
+
+    outcomes = supervision_outcomes(supervisor, lead_reporter.unit, measure)
 
     publication = services.publish_plan(user=office_reviewer, document=plan, as_of=TODAY, note="三月公开")
     return {
@@ -139,4 +166,39 @@ def everything(
         "good": good,
         "good_review": good_review,
         "replied": replied,
+        **outcomes,
     }
+
+
+def supervision_outcomes(supervisor, unit, measure):
+    """A finding and an interview of `unit`, each with an exposed outcome, plus an outcome never
+    exposed (its draft public summary written) and one exposed then taken back."""
+    finding = supervision.open_finding(
+        user=supervisor, unit=unit, problem=SECRETS["finding_problem"], source=FindingSource.MEASURE,
+        measures=[measure], workdays=10,
+    )  # fmt: skip
+    interview = supervision.record_interview(
+        user=supervisor, unit=unit, person=SECRETS["interviewee"], post="副局长", interviewers="市委督查室",
+        held_on=DECIDED, reasons="末位约谈", notes=SECRETS["interview_notes"],
+    )  # fmt: skip
+    exposed = supervision.record_outcome(
+        user=supervisor, finding=finding, kind="criticism", decided_on=DECIDED, summary=SECRETS["outcome_summary"],
+        document=SimpleUploadedFile(SECRETS["decision_document"], b"%PDF-1.4 decision"),
+        exposed=True, public_summary=PUBLISHED["exposed"],
+    )  # fmt: skip
+    supervision.record_outcome(
+        user=supervisor, interview=interview, kind="admonition", decided_on=DECIDED, summary="诫勉谈话",
+        exposed=True, public_summary=PUBLISHED["exposed_interview"],
+    )  # fmt: skip
+    unexposed = supervision.record_outcome(
+        user=supervisor, finding=finding, kind="accountability", decided_on=DECIDED, summary="问责",
+        public_summary=SECRETS["unexposed_summary"],
+    )  # fmt: skip
+    taken_back = supervision.record_outcome(
+        user=supervisor, interview=interview, kind="other", decided_on=DECIDED, summary="其他处理",
+        exposed=True, public_summary=SECRETS["exposure_taken_back"],
+    )  # fmt: skip
+    supervision.set_exposure(
+        user=supervisor, outcome=taken_back, exposed=False, public_summary=SECRETS["exposure_taken_back"]
+    )
+    return {"finding": finding, "exposed_outcome": exposed, "unexposed_outcome": unexposed}

@@ -1,13 +1,19 @@
 """社会监督: the public form, its limits, and the office's triage."""
 
+from datetime import date
+
 import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from core.errors import NotAllowed, ServiceError
+from ledger import access as ledger_access
+from notices.models import Notice
 from public import services
 from public.models import Feedback, FeedbackAction, FeedbackActionKind, FeedbackStatus
+from supervision import access as supervision_access
+from supervision.models import Finding, FindingSource
 
 URL = "/public/feedback/"
 
@@ -156,11 +162,134 @@ def test_triage_through_the_page_records_the_actor(client, office_reviewer, supe
     assert "office_reviewer" in page and "答复并办结:答复(公开):已处理" in page
 
 
-def test_turning_feedback_into_a_finding_waits_for_the_supervision_app(client, office_reviewer, plan):
-    item = new_feedback()
-    with pytest.raises(ServiceError, match="尚未启用"):
-        services.turn_into_finding(user=office_reviewer, feedback=item, unit=None, problem=item.content)
+def finding_post(unit, **extra):
+    return {"unit": unit.pk, "problem": "窗口要求重复提交材料", "severity": "serious", "workdays": "10", **extra}
+
+
+def test_the_office_turns_feedback_into_a_finding_the_unit_then_rectifies(
+    client, office_reviewer, lead_reporter, lead_leader, measure
+):
+    item = new_feedback("办理营业执照时窗口要求重复提交材料。", measure=measure.pk)
     client.force_login(office_reviewer)
-    client.post(reverse("feedback-finding", args=[item.pk]))
+    page = client.get(reverse("feedback-detail", args=[item.pk])).content.decode()
+    assert "转为督查问题</button>" in page and "办理营业执照时窗口要求重复提交材料。</textarea>" in page
+    assert f'<option value="{measure.pk}" selected>' in page  # the feedback's measure, prefilled
+
+    post = finding_post(lead_reporter.unit, measures=[measure.pk])
+    response = client.post(reverse("feedback-finding", args=[item.pk]), post, follow=True)
+    finding = Finding.objects.get(origin=f"feedback:{item.pk}")
+    assert response.redirect_chain == [(reverse("finding-detail", args=[finding.pk]), 302)]
+    assert "已转为督查问题并挂账" in response.content.decode()
+    assert (finding.source, finding.unit, finding.severity, finding.created_by) == (
+        FindingSource.PUBLIC_FEEDBACK, lead_reporter.unit, "serious", office_reviewer
+    )  # fmt: skip
+    assert list(finding.measures.all()) == [measure] and finding.deadline == date(2019, 4, 3)
+
     item.refresh_from_db()
-    assert item.status == FeedbackStatus.NEW and not item.actions.exists()
+    assert (item.status, item.finding) == (FeedbackStatus.FINDING, finding)
+    action = item.actions.get()
+    assert (action.kind, action.actor) == (FeedbackActionKind.FINDING, office_reviewer)
+    assert f"转为督查问题 {finding.pk}" in action.note and lead_reporter.unit.name in action.note
+    page = client.get(reverse("feedback-detail", args=[item.pk])).content.decode()
+    assert reverse("finding-detail", args=[finding.pk]) in page and "转为督查问题</button>" not in page
+
+    # The responsible unit is told, and finds it on its supervision page.
+    for person in (lead_reporter, lead_leader):
+        notice = Notice.objects.get(user=person, event=f"finding:{finding.pk}:opened")
+        assert notice.link == reverse("finding-detail", args=[finding.pk])
+    client.force_login(lead_reporter)
+    listing = client.get(reverse("supervision")).content.decode()
+    assert reverse("finding-detail", args=[finding.pk]) in listing
+    detail = client.get(reverse("finding-detail", args=[finding.pk])).content.decode()
+    assert "窗口要求重复提交材料" in detail and "社会监督" in detail
+    assert "张先生 13900000000" not in detail  # the sender's contact stays with the office
+
+
+def test_feedback_already_handled_is_not_turned_into_a_finding(office_reviewer, lead_reporter):
+    item = new_feedback()
+    services.close_feedback(user=office_reviewer, feedback=item, reply="已答复", publish=False)
+    with pytest.raises(ServiceError, match="已处理"):
+        services.turn_into_finding(
+            user=office_reviewer, feedback=item, unit=lead_reporter.unit, problem="问题", workdays=10
+        )
+    assert not Finding.objects.filter(origin=f"feedback:{item.pk}").exists()
+
+
+def test_a_refused_finding_leaves_the_feedback_new(office_reviewer, lead_reporter):
+    """The finding and the feedback's mark commit together: supervision refusing the deadline
+    leaves no finding and the feedback untouched."""
+    item = new_feedback()
+    with pytest.raises(ServiceError, match="整改时限"):
+        services.turn_into_finding(user=office_reviewer, feedback=item, unit=lead_reporter.unit, problem="问题")
+    item.refresh_from_db()
+    assert item.status == FeedbackStatus.NEW and item.finding is None and not item.actions.exists()
+    assert not Finding.objects.filter(origin=f"feedback:{item.pk}").exists()
+
+
+@pytest.mark.parametrize("actor", ["lead_reporter", "lead_leader", "supervisor", "administrator"])
+def test_only_the_office_turns_feedback_into_a_finding(request, client, actor, lead_reporter, plan):
+    """Unit staff may not open findings at all; a supervisor may open findings in 督查整改 but
+    triage is the office's, as for closing (see services.turn_into_finding)."""
+    item, user = new_feedback(), request.getfixturevalue(actor)
+    with pytest.raises(NotAllowed):
+        services.turn_into_finding(user=user, feedback=item, unit=lead_reporter.unit, problem="问题", workdays=5)
+    client.force_login(user)
+    assert client.post(reverse("feedback-finding", args=[item.pk]), finding_post(lead_reporter.unit)).status_code == 403
+    item.refresh_from_db()
+    assert item.status == FeedbackStatus.NEW and not Finding.objects.filter(origin=f"feedback:{item.pk}").exists()
+
+
+def test_anonymous_cannot_triage(client, lead_reporter, plan):
+    item = new_feedback()
+    response = client.post(reverse("feedback-finding", args=[item.pk]), finding_post(lead_reporter.unit))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    item.refresh_from_db()
+    assert item.status == FeedbackStatus.NEW
+
+
+def test_the_office_passes_supervisions_rule_too(office_reviewer):
+    """The two apps' rules agree: whoever may triage feedback may also open a finding."""
+    assert ledger_access.can_review(office_reviewer) and supervision_access.supervises(office_reviewer)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"unit": ""}, "请选择责任单位"),
+        ({"unit": "999999"}, "所选责任单位不存在"),
+        ({"unit": "99999999999999999999999"}, "所选责任单位不存在"),
+        ({"unit": "abc"}, "所选责任单位不存在"),
+        ({"problem": "  "}, "请填写问题描述"),
+        ({"problem": "问" * 5001}, "问题描述最多 5000 字"),
+        ({"severity": "worst"}, "严重程度无效"),
+        ({"workdays": ""}, "请填写整改时限"),
+        ({"workdays": "10", "deadline": "2019-04-30"}, "请填写整改时限"),
+        ({"workdays": "0"}, "整改期限至少 1 个工作日"),
+        ({"workdays": "999"}, "整改期限最多 250 个工作日"),
+        ({"workdays": "十"}, "整改期限请填写整数个工作日"),
+        ({"workdays": "", "deadline": "2019-02-30"}, "请按“年-月-日”填写整改时限"),
+        ({"workdays": "", "deadline": "2019-03-01"}, "整改时限不能早于挂账日期"),
+        ({"workdays": "", "deadline": "9999-12-31"}, "日期应在"),
+        ({"measures": ["999999"]}, "所选举措不存在"),
+        ({"measures": ["x"]}, "所选举措无效"),
+    ],
+)
+def test_bad_input_shows_the_form_again_with_a_message_in_chinese(
+    client, office_reviewer, lead_reporter, plan, change, message
+):
+    item = new_feedback()
+    client.force_login(office_reviewer)
+    response = client.post(reverse("feedback-finding", args=[item.pk]), finding_post(lead_reporter.unit) | change)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == FeedbackStatus.NEW and not Finding.objects.filter(origin=f"feedback:{item.pk}").exists()
+
+
+def test_turning_feedback_handled_meanwhile_says_so(client, office_reviewer, lead_reporter, plan):
+    item = new_feedback()
+    services.close_feedback(user=office_reviewer, feedback=item, reply="已答复", publish=False)
+    client.force_login(office_reviewer)
+    response = client.post(reverse("feedback-finding", args=[item.pk]), finding_post(lead_reporter.unit), follow=True)
+    assert response.redirect_chain == [(reverse("feedback-detail", args=[item.pk]), 302)]
+    assert "该反映已处理" in response.content.decode()

@@ -3,7 +3,8 @@ under /public/, with every id that exists filled in, plus every link those pages
 requested anonymously after a publication, and none may show a draft, a returned version, a
 review comment, an own-unit reason, problems or next steps, an unpublished or withdrawn
 interpretation or good practice, unpublished feedback or a reply kept private, a sender's contact,
-a username, an evidence link or an internal code."""
+a supervision outcome not exposed (or exposed and taken back), a decision document, a finding's
+problem, an interviewee or interview notes, a username, an internal link or an internal code."""
 
 import html
 import itertools
@@ -64,7 +65,8 @@ def public_links(page: str) -> list[str]:
 def leaks(page: str) -> list[str]:
     found = [f"secret {key}" for key, word in SECRETS.items() if word in page]
     found += [f"username {name}" for name in User.objects.values_list("username", flat=True) if name in page]
-    found += [f"link {link}" for link in re.findall(r'href="(/(?:evidence|reports|admin|disclosure)/[^"]*)"', page)]
+    internal = r'href="(/(?:evidence|reports|admin|disclosure|supervision)/[^"]*)"'
+    found += [f"link {link}" for link in re.findall(internal, page)]
     text = visible_text(page)
     found += [
         f"code {code}"

@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from ledger import services as ledger
 from public import services
+from supervision import services as supervision
 
 from ..security.test_csp import SCRIPT
-from .conftest import report
+from .conftest import PUBLISHED, SECRETS, report, supervision_outcomes
 
 # Queries per page, whatever the amount of published data (pinned: a page that starts querying
 # per row fails here).
@@ -20,7 +21,7 @@ QUERIES = {
     "public-interpretations": 4,  # count, page, measures, attachments
     "public-interpretation": 3,
     "public-good-practice": 2,  # count, page
-    "public-exposures": 0,  # until supervision's exposed outcomes are wired in
+    "public-exposures": 2,  # exposed outcomes with their unit; the findings' measures
     "public-replies": 2,
     "public-feedback-thanks": 0,
     "public-feedback": 1,  # the publication, for the measures to choose from
@@ -35,8 +36,9 @@ def url_of(name, everything):
     return reverse(name)
 
 
-def more_of_everything(plan, periods, lead_reporter, office_reviewer, measure):
-    """Ten more published interpretations with files and measures, good practice and replies."""
+def more_of_everything(plan, periods, lead_reporter, office_reviewer, supervisor, measure):
+    """Ten more published interpretations with files and measures, good practice, replies, and
+    five more findings and interviews with exposed outcomes."""
     for n in range(10):
         item = services.save_interpretation(
             user=office_reviewer,
@@ -56,6 +58,8 @@ def more_of_everything(plan, periods, lead_reporter, office_reviewer, measure):
         services.close_feedback(
             user=office_reviewer, feedback=feedback, reply="答复", publish=True, public_summary="摘要"
         )
+    for _ in range(5):
+        supervision_outcomes(supervisor, lead_reporter.unit, measure)
     review = ledger.review_report(
         office_reviewer, report(lead_reporter, measure, periods[2]), "approved", "", good_practice=True
     )
@@ -64,12 +68,12 @@ def more_of_everything(plan, periods, lead_reporter, office_reviewer, measure):
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_queries_are_pinned_and_do_not_grow_with_the_data(
-    client, everything, plan, periods, lead_reporter, office_reviewer, django_assert_num_queries, name
+    client, everything, plan, periods, lead_reporter, office_reviewer, supervisor, django_assert_num_queries, name
 ):
     url = url_of(name, everything)
     with django_assert_num_queries(QUERIES[name]):
         assert client.get(url).status_code == 200
-    more_of_everything(plan, periods, lead_reporter, office_reviewer, everything["measure"])
+    more_of_everything(plan, periods, lead_reporter, office_reviewer, supervisor, everything["measure"])
     with django_assert_num_queries(QUERIES[name]):
         assert client.get(url).status_code == 200
 
@@ -137,3 +141,17 @@ def test_the_index_names_the_as_of_day_and_links_every_section(client, everythin
 
 def test_the_exposure_page_says_there_is_nothing_yet(client, db):
     assert "暂无曝光的案例" in client.get("/public/exposures/").content.decode()
+
+
+def test_the_exposure_page_shows_what_supervision_exposed_and_no_more(client, everything, supervisor):
+    page = client.get("/public/exposures/").content.decode()
+    assert PUBLISHED["exposed"] in page and PUBLISHED["exposed_interview"] in page
+    assert "通报批评" in page and "诫勉" in page and "决定日期 2019年3月19日" in page
+    assert f"涉及举措 {everything['measure'].code}" in page and "暂无曝光的案例" not in page
+    for key in ("unexposed_summary", "exposure_taken_back", "outcome_summary", "decision_document",
+                "finding_problem", "interviewee", "interview_notes"):  # fmt: skip
+        assert SECRETS[key] not in page, key
+    assert "/supervision/" not in page
+    # The office takes the exposure back: the case leaves the page.
+    supervision.set_exposure(user=supervisor, outcome=everything["exposed_outcome"], exposed=False)
+    assert PUBLISHED["exposed"] not in client.get("/public/exposures/").content.decode()
