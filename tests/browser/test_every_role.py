@@ -39,6 +39,7 @@ WALKS = {
     "co_reporter": ["nav:我的任务", "button:报送"],
     "office_reporter": ["nav:我的任务", "link:查看"],
     "office_reviewer": [
+        "link:压缩企业开办时间",
         "nav:审核队列",
         "bell:通知",
         "nav:看板",
