@@ -33,13 +33,15 @@
     pending: "#ced4da",
   };
   var UNDATED_COLOR = "rgba(13, 110, 253, 0.12)";
-  var NARROW = 576; // px of chart width: Bootstrap's sm breakpoint
+  // px of chart width below which labels go above the rows: narrower, the labels would squeeze
+  // the timeline and the legend would need more lines than there is room for above the plot.
+  var NARROW = 768;
   var DAY = 86400000;
 
   // rowHeight: px per measure; markerY: where markers and the undated band sit, from the row's centre.
   function layoutFor(width) {
     if (width < NARROW) {
-      return { narrow: true, rowHeight: 46, markerY: 5, grid: { left: 10, right: 14, top: 48, bottom: 104 } };
+      return { narrow: true, rowHeight: 46, markerY: 5, grid: { left: 20, right: 24, top: 48, bottom: 104 } };
     }
     return { narrow: false, rowHeight: 30, markerY: -3, grid: { left: 250, right: 36, top: 84, bottom: 16 } };
   }
@@ -104,7 +106,7 @@
           shade,
           {
             type: "text",
-            x: params.coordSys.x + 6,
+            x: params.coordSys.x + 4,
             y: b.y - b.height / 2 + 3,
             style: {
               text: "{" + row.light + "|●} " + rowLabel(row),
@@ -112,7 +114,7 @@
               fill: "#212529",
               font: "12px sans-serif",
               verticalAlign: "top",
-              width: params.coordSys.width - 4,
+              width: params.coordSys.width - 8,
               overflow: "truncate",
               ellipsis: "…",
             },
@@ -297,8 +299,6 @@
       max: day(data.end),
       axisLabel: {
         hideOverlap: true,
-        // On a phone a year's label starts at its tick: centred, the first one was cut in half.
-        align: layout.narrow ? "left" : "center",
         formatter: { year: "{yyyy}年", month: "{M}月", day: "{M}月{d}日" },
       },
       splitLine: { show: true, lineStyle: { color: "#e9ecef" } },
@@ -309,11 +309,16 @@
     return [axis, Object.assign({}, axis, { position: "bottom", splitLine: { show: false } })];
   }
 
+  // On a phone the as-of label would stick out of the chart, centred on a line near its edge:
+  // it ends at the line in the right half of the timeline, and starts there in the left half.
+  var asOfShare = (day(data.as_of) - day(data.start)) / (day(data.end) - day(data.start));
+
   function option() {
     // The phone layout draws the markers lower in the row, under the label.
     milestoneSeries.forEach(function (s) {
       s.symbolOffset = [0, layout.markerY];
     });
+    rowSeries.markLine.label.align = layout.narrow ? (asOfShare > 0.5 ? "right" : "left") : "center";
     return {
       animation: false,
       textStyle: { fontFamily: 'system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif' },
