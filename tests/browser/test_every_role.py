@@ -34,7 +34,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # the notification bell beside it, "tab:" one of 看板's tabs, "button:" or "link:" the first one
 # of that name on the page.
 WALKS = {
-    "lead_reporter": ["nav:我的任务", "button:填报", "bell:通知", "nav:单位", "link:市工商局"],
+    "lead_reporter": ["nav:我的任务", "button:填报", "bell:通知", "nav:督查整改", "nav:单位", "link:市工商局"],
     "lead_leader": ["nav:我的任务", "link:2. 压缩企业开办时间", "bell:通知", "link:通知设置"],
     "co_reporter": ["nav:我的任务", "button:报送"],
     "office_reporter": ["nav:我的任务", "link:查看"],
@@ -49,8 +49,9 @@ WALKS = {
         "tab:量化指标",
         "tab:综合排名",
         "tab:挂图作战",
+        "nav:社会公开",
     ],
-    "supervisor": ["link:压缩企业开办时间", "nav:看板", "tab:综合排名", "tab:挂图作战"],
+    "supervisor": ["link:压缩企业开办时间", "nav:督查整改", "nav:看板", "tab:综合排名", "tab:挂图作战"],
     "admin": ["nav:审核队列", "nav:看板", "tab:节点"],
 }
 
