@@ -5,6 +5,11 @@
  * under the row, and a vertical line on the as-of day. Clicking a row, its label or a marker
  * opens the measure's ledger. Text from the database reaches the tooltips only through
  * echarts.format.encodeHTML. window.battleMap exposes the chart and the click target for tests.
+ *
+ * On a phone there is no room for labels beside the timeline (they left it ~80 px) nor for a
+ * legend above it (it covered the rows): each row's label goes on a line of its own above its
+ * markers, the timeline takes the whole width and the legend goes under the chart. The layout
+ * follows the chart's own width, and changes when a rotated phone crosses the breakpoint.
  */
 (function () {
   "use strict";
@@ -28,9 +33,19 @@
     pending: "#ced4da",
   };
   var UNDATED_COLOR = "rgba(13, 110, 253, 0.12)";
-  var ROW_HEIGHT = 30;
-  var GRID = { left: 250, right: 36, top: 84, bottom: 16 };
+  // px of chart width below which labels go above the rows: narrower, the labels would squeeze
+  // the timeline and the legend would need more lines than there is room for above the plot.
+  var NARROW = 768;
   var DAY = 86400000;
+
+  // rowHeight: px per measure; markerY: where markers and the undated band sit, from the row's centre.
+  function layoutFor(width) {
+    if (width < NARROW) {
+      return { narrow: true, rowHeight: 46, markerY: 5, grid: { left: 20, right: 24, top: 48, bottom: 104 } };
+    }
+    return { narrow: false, rowHeight: 30, markerY: -3, grid: { left: 250, right: 36, top: 84, bottom: 16 } };
+  }
+  var layout = layoutFor(container.clientWidth);
   var reportLabels = {};
   data.report_states.forEach(function (pair) {
     reportLabels[pair[0]] = pair[1];
@@ -54,7 +69,15 @@
     return { y: centre[1], height: api.size([0, 1])[1] };
   }
 
-  // Every row is a clickable band across the chart, shaded every other row.
+  var rich = {};
+  var smallRich = {};
+  Object.keys(LIGHT_COLORS).forEach(function (light) {
+    rich[light] = { color: LIGHT_COLORS[light], fontSize: 14 };
+    smallRich[light] = { fill: LIGHT_COLORS[light], fontSize: 12 };
+  });
+
+  // Every row is a clickable band across the chart, shaded every other row; on a phone it also
+  // carries the row's label, above the markers.
   var rowSeries = {
     id: "rows",
     name: "举措",
@@ -67,11 +90,36 @@
     renderItem: function (params, api) {
       var index = api.value(1);
       var b = band(api, index);
-      return {
+      var shade = {
         type: "rect",
         shape: { x: params.coordSys.x, y: b.y - b.height / 2, width: params.coordSys.width, height: b.height },
         style: { fill: index % 2 ? "rgba(0, 0, 0, 0.025)" : "rgba(255, 255, 255, 0)" },
         emphasis: { style: { fill: "rgba(13, 110, 253, 0.08)" } },
+      };
+      if (!layout.narrow) {
+        return shade;
+      }
+      var row = rows[index];
+      return {
+        type: "group",
+        children: [
+          shade,
+          {
+            type: "text",
+            x: params.coordSys.x + 4,
+            y: b.y - b.height / 2 + 3,
+            style: {
+              text: "{" + row.light + "|●} " + rowLabel(row),
+              rich: smallRich,
+              fill: "#212529",
+              font: "12px sans-serif",
+              verticalAlign: "top",
+              width: params.coordSys.width - 8,
+              overflow: "truncate",
+              ellipsis: "…",
+            },
+          },
+        ],
       };
     },
     tooltip: {
@@ -119,13 +167,13 @@
         children: [
           {
             type: "rect",
-            shape: { x: params.coordSys.x, y: b.y - 9, width: params.coordSys.width, height: 12, r: 3 },
+            shape: { x: params.coordSys.x, y: b.y + layout.markerY - 6, width: params.coordSys.width, height: 12, r: 3 },
             style: { fill: UNDATED_COLOR },
           },
           {
             type: "text",
             x: params.coordSys.x + 4,
-            y: b.y - 3,
+            y: b.y + layout.markerY,
             style: { text: text, fill: "#0a58ca", font: "11px sans-serif", verticalAlign: "middle" },
           },
         ],
@@ -155,7 +203,7 @@
       z: 4,
       symbol: LIGHT_SYMBOLS[light],
       symbolSize: 13,
-      symbolOffset: [0, -3],
+      symbolOffset: [0, layout.markerY],
       itemStyle: { color: LIGHT_COLORS[light], borderColor: "#fff", borderWidth: 1 },
       data: items,
       tooltip: {
@@ -226,30 +274,25 @@
   });
 
   var series = [rowSeries, undatedSeries].concat(milestoneSeries, reportSeries);
-  var rich = {};
-  Object.keys(LIGHT_COLORS).forEach(function (light) {
-    rich[light] = { color: LIGHT_COLORS[light], fontSize: 14 };
-  });
 
-  var option = {
-    animation: false,
-    textStyle: { fontFamily: 'system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif' },
-    legend: {
-      top: 4,
-      left: GRID.left,
+  function legend() {
+    var common = {
       itemWidth: 14,
       itemHeight: 10,
       data: series.slice(1).map(function (s) {
         return s.name;
       }),
-    },
-    tooltip: {
-      trigger: "item",
-      confine: true,
-      extraCssText: "max-width: 380px; white-space: normal;",
-    },
-    grid: GRID,
-    xAxis: {
+    };
+    if (layout.narrow) {
+      return Object.assign(common, { bottom: 4, left: layout.grid.left, right: layout.grid.right, itemGap: 8 });
+    }
+    return Object.assign(common, { top: 4, left: layout.grid.left });
+  }
+
+  // The time axis runs along the top; on a phone, where the chart is several screens tall, the
+  // years are repeated along the bottom, above the legend.
+  function timeAxes() {
+    var axis = {
       type: "time",
       position: "top",
       min: day(data.start),
@@ -259,28 +302,57 @@
         formatter: { year: "{yyyy}年", month: "{M}月", day: "{M}月{d}日" },
       },
       splitLine: { show: true, lineStyle: { color: "#e9ecef" } },
-    },
-    yAxis: {
-      type: "category",
-      inverse: true,
-      triggerEvent: true,
-      data: rows.map(function (row, index) {
-        return String(index);
-      }),
-      axisTick: { show: false },
-      axisLabel: {
-        width: GRID.left - 16,
-        overflow: "truncate",
-        ellipsis: "…",
-        rich: rich,
-        formatter: function (value) {
-          var row = rows[+value];
-          return "{" + row.light + "|●} " + rowLabel(row);
+    };
+    if (!layout.narrow) {
+      return axis;
+    }
+    return [axis, Object.assign({}, axis, { position: "bottom", splitLine: { show: false } })];
+  }
+
+  // On a phone the as-of label would stick out of the chart, centred on a line near its edge:
+  // it ends at the line in the right half of the timeline, and starts there in the left half.
+  var asOfShare = (day(data.as_of) - day(data.start)) / (day(data.end) - day(data.start));
+
+  function option() {
+    // The phone layout draws the markers lower in the row, under the label.
+    milestoneSeries.forEach(function (s) {
+      s.symbolOffset = [0, layout.markerY];
+    });
+    rowSeries.markLine.label.align = layout.narrow ? (asOfShare > 0.5 ? "right" : "left") : "center";
+    return {
+      animation: false,
+      textStyle: { fontFamily: 'system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif' },
+      legend: legend(),
+      tooltip: {
+        trigger: "item",
+        confine: true,
+        extraCssText: "max-width: 380px; white-space: normal;",
+      },
+      grid: layout.grid,
+      xAxis: timeAxes(),
+      yAxis: {
+        type: "category",
+        inverse: true,
+        triggerEvent: true,
+        data: rows.map(function (row, index) {
+          return String(index);
+        }),
+        axisTick: { show: false },
+        axisLabel: {
+          show: !layout.narrow,
+          width: layout.grid.left - 16,
+          overflow: "truncate",
+          ellipsis: "…",
+          rich: rich,
+          formatter: function (value) {
+            var row = rows[+value];
+            return "{" + row.light + "|●} " + rowLabel(row);
+          },
         },
       },
-    },
-    series: series,
-  };
+      series: series,
+    };
+  }
 
   function target(params) {
     if (params.componentType === "yAxis") {
@@ -300,12 +372,24 @@
     return url;
   }
 
-  container.style.height = GRID.top + GRID.bottom + rows.length * ROW_HEIGHT + "px";
+  function fitHeight() {
+    container.style.height = layout.grid.top + layout.grid.bottom + rows.length * layout.rowHeight + "px";
+  }
+
+  fitHeight();
   var chart = echarts.init(container, null, { renderer: "canvas", locale: "ZH" });
-  chart.setOption(option);
+  chart.setOption(option());
   chart.on("click", open);
   window.addEventListener("resize", function () {
-    chart.resize();
+    var next = layoutFor(container.clientWidth);
+    if (next.narrow !== layout.narrow) {
+      layout = next;
+      fitHeight();
+      chart.resize();
+      chart.setOption(option(), { notMerge: true });
+    } else {
+      chart.resize();
+    }
   });
   window.battleMap = { chart: chart, data: data, target: target, open: open };
 })();

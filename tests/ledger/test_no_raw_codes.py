@@ -35,6 +35,13 @@ def enum_codes() -> set[str]:
     return codes
 
 
+def raw_codes_in(text: str, codes: set[str]) -> list[str]:
+    """The internal codes, and any "第 N 号", that `text` shows."""
+    found = [code for code in sorted(codes) if re.search(rf"(?<![A-Za-z0-9_]){code}(?![A-Za-z0-9_])", text)]
+    found += re.findall(r"第 ?\d+ ?号", text)
+    return found
+
+
 def visible_text(page: str) -> str:
     page = re.sub(r"<(script|style|textarea)\b.*?</\1>", " ", page, flags=re.S | re.I)
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
@@ -68,11 +75,8 @@ def walk(client, usernames):
         text = visible_text(page)
         for username in usernames:
             text = text.replace(username, "")
-        for code in codes:
-            if re.search(rf"(?<![A-Za-z0-9_]){code}(?![A-Za-z0-9_])", text):
-                found.setdefault(code, url)
-        if match := re.search(r"第 ?\d+ ?号", text):
-            found.setdefault(match.group(0), url)
+        for code in raw_codes_in(text, codes):
+            found.setdefault(code, url)
         queue.extend(links(page))
     return found, len(seen)
 
