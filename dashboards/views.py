@@ -140,8 +140,12 @@ def ranking_page(request, state):
         return {"ranking": None, "periods": []}
     snapshots = RankingSnapshot.objects.filter(document=state.document, period=period).select_related("published_by")
     published = next((s for s in snapshots if not s.withdrawn), None)
+    live = ranking.compute_ranking(state.document, period, ranking.current_formula(), state.as_of)
+    findings = supervision.finding_counts_by_unit(state.as_of)  # shown beside the score, not part of it
+    for row in live["rows"]:
+        row["findings"] = findings.get(row["unit_id"], {"open": 0, "overdue": 0})
     return {
-        "ranking": ranking.compute_ranking(state.document, period, ranking.current_formula(), state.as_of),
+        "ranking": live,
         "period": period,
         "published": published,
         "withdrawn": [s for s in snapshots if s.withdrawn],

@@ -87,3 +87,15 @@ def open_findings_panel(unit, user):
         return None
     rows = open_findings_of(unit.pk, today())
     return Panel(f"未销号的督查问题({len(rows)})", "supervision/_unit_panel.html", {"rows": rows})
+
+
+def finding_counts_by_unit(as_of: date) -> dict[int, dict[str, int]]:
+    """unit id → its findings open and overdue at the end of `as_of` (two queries), for the
+    ranking page's 督查问题 column."""
+    counts: dict[int, dict[str, int]] = {}
+    for row in findings_on(Finding.objects.prefetch_related("steps"), as_of):
+        if row.is_open:
+            unit = counts.setdefault(row.finding.unit_id, {"open": 0, "overdue": 0})
+            unit["open"] += 1
+            unit["overdue"] += row.deadline_state == MilestoneState.OVERDUE
+    return counts

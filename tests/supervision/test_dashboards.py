@@ -66,3 +66,18 @@ def test_a_units_page_shows_its_open_findings_to_its_staff_and_readers_only(
     quiet = Client()
     quiet.force_login(office_reviewer)
     assert "本单位没有未销号的督查问题" in quiet.get(co_reporter.unit.get_absolute_url()).content.decode()
+
+
+def test_the_live_ranking_shows_each_units_open_and_overdue_findings_beside_its_score(finding, office_reviewer):
+    from ledger.periods import open_periods
+
+    february = open_periods(date(2019, 1, 1), date(2019, 2, 28))[-1]
+    client = Client()
+    client.force_login(office_reviewer)
+    query = {"period": february.pk}
+    page = client.get(reverse("dashboard-ranking"), {**query, "as_of": "2019-03-20"}).content.decode()
+    row = page.split('data-unit="市工商局"')[1].split("</tr>")[0]
+    assert "data-findings>1<" in row  # open, not yet overdue (due 2019-04-10)
+    page = client.get(reverse("dashboard-ranking"), {**query, "as_of": "2019-04-12"}).content.decode()
+    row = page.split('data-unit="市工商局"')[1].split("</tr>")[0]
+    assert "超期 1" in row
