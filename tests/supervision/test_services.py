@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import InternalError, connection, transaction
 
 from core.errors import NotAllowed, ServiceError
 from core.workdays import shift_working_days
@@ -150,3 +151,12 @@ def test_an_exposed_outcome_needs_a_public_summary(supervisor, finding):
     assert outcome.exposed and outcome.exposed_at is not None
     outcome = services.set_exposure(user=supervisor, outcome=outcome, exposed=False)
     assert not outcome.exposed and outcome.exposed_at is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database triggers exist on PostgreSQL")
+@pytest.mark.parametrize(
+    "statement", ["UPDATE {table} SET text = 'x'", "DELETE FROM {table}"], ids=["update", "delete"]
+)
+def test_postgresql_refuses_sql_that_rewrites_a_rectification(applied, statement):
+    with pytest.raises(InternalError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement.format(table=FindingStep._meta.db_table))
