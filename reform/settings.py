@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "supervision",
     "exports",
     "dashboards",
-    "public",
+    "disclosure",
     "demo",
     "reform",
 ]

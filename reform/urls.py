@@ -23,6 +23,6 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("", include("exports.urls")),
     path("dashboard/", include("dashboards.urls")),
-    path("public/", include("public.urls")),  # no login: the public site (社会公开)
-    path("disclosure/", include("public.manage_urls")),
+    path("public/", include("disclosure.urls")),  # no login: the public site (社会公开)
+    path("disclosure/", include("disclosure.manage_urls")),
 ]

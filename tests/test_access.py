@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-# The public site (/public/, 社会公开) needs no login: tests/public/test_leaks.py walks every one of
+# The public site (/public/, 社会公开) needs no login: tests/disclosure/test_leaks.py walks every one of
 # these as an anonymous visitor and checks nothing internal shows.
 PUBLIC_SITE = {
     "public-index",

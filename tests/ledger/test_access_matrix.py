@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from dashboards.ranking import publish
+from disclosure import services as public_services
 from ledger import services
 from notices.models import Notice
-from public import services as public_services
 from supervision import services as supervision
 
 from ..test_access import PUBLIC, named_patterns

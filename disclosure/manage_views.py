@@ -58,7 +58,7 @@ def home(request):
         candidates=services.good_practice_candidates()[:50],
         feedback_counts=[(FeedbackStatus(s).label, counts.get(s, 0), s) for s in FeedbackStatus.values],
     )
-    return render(request, "public/manage/home.html", context)
+    return render(request, "disclosure/manage/home.html", context)
 
 
 @login_required
@@ -89,7 +89,7 @@ def publish(request):
         as_of = parse_date(request.GET.get("as_of"), "as_of", default=timezone.localdate())
         form = PublishForm(initial={"as_of": as_of.isoformat()})
     preview = services.freeze_plan(document, as_of) if as_of else None
-    return render(request, "public/manage/publish.html", _context(request, form=form, preview=preview))
+    return render(request, "disclosure/manage/publish.html", _context(request, form=form, preview=preview))
 
 
 @login_required
@@ -107,7 +107,7 @@ def withdraw_publication(request, pk):
             messages.success(request, "已撤回该次发布")
         return redirect("disclosure")
     context = _context(request, form=form, title=f"撤回 {publication}", action=request.path)
-    return render(request, "public/manage/withdraw.html", context)
+    return render(request, "disclosure/manage/withdraw.html", context)
 
 
 @login_required
@@ -135,7 +135,7 @@ def interpretation_edit(request, pk=None):
     context = _context(
         request, item=item, form=form, attachment_form=AttachmentForm(), reason_form=ReasonForm(), kind="interpretation"
     )
-    return render(request, "public/manage/interpretation.html", context)
+    return render(request, "disclosure/manage/interpretation.html", context)
 
 
 @login_required
@@ -186,7 +186,7 @@ def good_practice_edit(request, pk):
                 messages.success(request, "已保存典型经验(草稿)")
                 return redirect("good-practice-edit", item.pk)
     context = _context(request, item=item, form=form, reason_form=ReasonForm(), kind="good-practice")
-    return render(request, "public/manage/good_practice.html", context)
+    return render(request, "disclosure/manage/good_practice.html", context)
 
 
 EDIT_PAGE = {PolicyInterpretation: "interpretation-edit", GoodPractice: "good-practice-edit"}
@@ -232,7 +232,7 @@ def feedback_list(request):
     rows = Feedback.objects.filter(status=status).select_related("measure__section")
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
     context = _context(request, page_obj=page, status=status, statuses=FeedbackStatus.choices)
-    return render(request, "public/manage/feedback_list.html", context)
+    return render(request, "disclosure/manage/feedback_list.html", context)
 
 
 def _feedback(pk):
@@ -245,7 +245,7 @@ def _feedback_page(request, item, finding_form=None):
     if context["can_edit"] and item.status == FeedbackStatus.NEW:
         context["close_form"] = CloseFeedbackForm(initial={"public_summary": item.content})
         context["finding_form"] = finding_form or FeedbackFindingForm(initial=FeedbackFindingForm.initial_for(item))
-    return render(request, "public/manage/feedback_detail.html", context)
+    return render(request, "disclosure/manage/feedback_detail.html", context)
 
 
 @login_required

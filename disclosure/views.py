@@ -58,7 +58,7 @@ def public_page(view):
 
 
 def _not_found(request, message: str):
-    return render(request, "public/not_found.html", {"message": message}, status=404)
+    return render(request, "disclosure/not_found.html", {"message": message}, status=404)
 
 
 def _page(request, rows, per_page=20):
@@ -79,13 +79,13 @@ def index(request):
         "replies": list(selectors.public_replies()[:3]),
     }
     context["empty"] = not (publication or context["interpretations"] or context["good_practice"])
-    return render(request, "public/index.html", context)
+    return render(request, "disclosure/index.html", context)
 
 
 @public_page
 def plan(request):
     publication = selectors.live_publication()
-    return render(request, "public/plan.html", {"nav": "plan", "publication": publication})
+    return render(request, "disclosure/plan.html", {"nav": "plan", "publication": publication})
 
 
 @public_page
@@ -102,13 +102,13 @@ def measure(request, pk):
         "good_practice": list(GoodPractice.objects.public().filter(measure_id=pk)),
         "replies": list(selectors.public_replies().filter(measure_id=pk)[:20]),
     }
-    return render(request, "public/measure.html", context)
+    return render(request, "disclosure/measure.html", context)
 
 
 @public_page
 def interpretation_list(request):
     page = _page(request, selectors.public_interpretations())
-    return render(request, "public/interpretations.html", {"nav": "interpretations", "page_obj": page})
+    return render(request, "disclosure/interpretations.html", {"nav": "interpretations", "page_obj": page})
 
 
 @public_page
@@ -116,7 +116,7 @@ def interpretation_detail(request, pk):
     item = selectors.public_interpretations().filter(pk=pk).first()
     if item is None:
         return _not_found(request, "该政策解读尚未公开,或已撤回。")
-    return render(request, "public/interpretation.html", {"nav": "interpretations", "item": item})
+    return render(request, "disclosure/interpretation.html", {"nav": "interpretations", "item": item})
 
 
 @public_page
@@ -139,23 +139,23 @@ def attachment(request, pk, file_id):
 @public_page
 def good_practice(request):
     page = _page(request, GoodPractice.objects.public().select_related("measure__section"))
-    return render(request, "public/good_practice.html", {"nav": "good", "page_obj": page})
+    return render(request, "disclosure/good_practice.html", {"nav": "good", "page_obj": page})
 
 
 @public_page
 def exposures(request):
-    return render(request, "public/exposures.html", {"nav": "exposures", "cases": exposed_cases()})
+    return render(request, "disclosure/exposures.html", {"nav": "exposures", "cases": exposed_cases()})
 
 
 @public_page
 def replies(request):
     page = _page(request, selectors.public_replies())
-    return render(request, "public/replies.html", {"nav": "replies", "page_obj": page})
+    return render(request, "disclosure/replies.html", {"nav": "replies", "page_obj": page})
 
 
 @public_page
 def feedback_thanks(request):
-    return render(request, "public/feedback_thanks.html", {"nav": "feedback"})
+    return render(request, "disclosure/feedback_thanks.html", {"nav": "feedback"})
 
 
 @never_cache
@@ -167,7 +167,7 @@ def feedback(request):
         wanted = parse_id(request.GET.get("measure"), "measure")
         initial = {"measure": wanted} if any(m["id"] == wanted for m in measures) else {}
         form = FeedbackForm(measures=measures, initial=initial)
-        return _strict(render(request, "public/feedback.html", {"nav": "feedback", "form": form}))
+        return _strict(render(request, "disclosure/feedback.html", {"nav": "feedback", "form": form}))
     form = FeedbackForm(request.POST, measures=measures)
     status = 400
     if form.is_valid():
@@ -189,4 +189,4 @@ def feedback(request):
         else:
             return redirect("public-feedback-thanks")
     context = {"nav": "feedback", "form": form}
-    return _strict(render(request, "public/feedback.html", context, status=status))
+    return _strict(render(request, "disclosure/feedback.html", context, status=status))

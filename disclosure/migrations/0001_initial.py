@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField(default=core.clock.now, verbose_name='时间')),
                 ('note', models.TextField(blank=True, verbose_name='说明')),
                 ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('feedback', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='public.feedback')),
+                ('feedback', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='disclosure.feedback')),
             ],
             options={
                 'verbose_name': '反映处理记录',
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
                 ('sha256', models.CharField(max_length=64, verbose_name='校验和')),
                 ('uploaded_at', models.DateTimeField(default=core.clock.now, verbose_name='上传时间')),
                 ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('interpretation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='public.policyinterpretation')),
+                ('interpretation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='disclosure.policyinterpretation')),
             ],
             options={
                 'verbose_name': '解读附件',
@@ -143,11 +143,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='feedback',
-            index=models.Index(fields=['sender_key', 'received_at'], name='public_feed_sender__834727_idx'),
+            index=models.Index(fields=['sender_key', 'received_at'], name='disclosure__sender__e9f159_idx'),
         ),
         migrations.AddIndex(
             model_name='feedback',
-            index=models.Index(fields=['reply_public', 'closed_at'], name='public_feed_reply_p_7ee20a_idx'),
+            index=models.Index(fields=['reply_public', 'closed_at'], name='disclosure__reply_p_9c5890_idx'),
         ),
         migrations.AddConstraint(
             model_name='feedback',

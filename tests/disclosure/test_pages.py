@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from disclosure import services
 from ledger import services as ledger
-from public import services
 from supervision import services as supervision
 
 from ..security.test_csp import SCRIPT

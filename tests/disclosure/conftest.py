@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.roles import UNIT_REPORTER
+from disclosure import services
 from ledger import services as ledger
-from public import services
 from supervision import services as supervision
 from supervision.models import FindingSource
 

@@ -4,8 +4,8 @@ turn a reviewer's good-practice mark into a public text, refuse bad input with a
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from disclosure.models import GoodPractice, PolicyInterpretation, Publication, PublicState
 from ledger import services as ledger
-from public.models import GoodPractice, PolicyInterpretation, Publication, PublicState
 
 from .conftest import PUBLISHED, report
 

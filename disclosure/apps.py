@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class PublicConfig(AppConfig):
-    name = "public"
+    name = "disclosure"
     verbose_name = "社会公开"
 
     def ready(self):

@@ -8,10 +8,10 @@ from django.test import Client
 from django.urls import reverse
 
 from core.errors import NotAllowed, ServiceError
+from disclosure import services
+from disclosure.models import Feedback, FeedbackAction, FeedbackActionKind, FeedbackStatus
 from ledger import access as ledger_access
 from notices.models import Notice
-from public import services
-from public.models import Feedback, FeedbackAction, FeedbackActionKind, FeedbackStatus
 from supervision import access as supervision_access
 from supervision.models import Finding, FindingSource
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('measures', '0004_imported_plan'),
-        ('public', '0001_initial'),
+        ('disclosure', '0001_initial'),
         ('supervision', '0001_supervision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,9 +6,9 @@ import pytest
 import time_machine
 
 from core.errors import NotAllowed, ServiceError
+from disclosure import services
+from disclosure.models import FrozenOnceError, GoodPractice, PolicyInterpretation, PublicState
 from ledger import services as ledger
-from public import services
-from public.models import FrozenOnceError, GoodPractice, PolicyInterpretation, PublicState
 
 from .conftest import TODAY, fill, report
 

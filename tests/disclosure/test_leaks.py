@@ -15,10 +15,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from accounts.models import User
+from disclosure import services
+from disclosure.models import Feedback, GoodPractice, InterpretationAttachment, PolicyInterpretation
 from ledger.models import Evidence
 from measures.models import Measure
-from public import services
-from public.models import Feedback, GoodPractice, InterpretationAttachment, PolicyInterpretation
 
 from ..ledger.test_no_raw_codes import enum_codes, visible_text
 from ..test_access import PUBLIC_SITE
