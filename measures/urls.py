@@ -4,6 +4,8 @@ from . import views
 
 urlpatterns = [
     path("plan/", views.PlanView.as_view(), name="plan"),
+    path("plan/import/", views.import_upload, name="document-import"),
+    path("plan/import/<str:token>/", views.import_preview, name="document-import-preview"),
     path("documents/<int:pk>/plan/", views.PlanView.as_view(), name="document-plan"),
     path("measures/<int:pk>/", views.MeasureDetailView.as_view(), name="measure-detail"),
     path("measures/<int:pk>/leads/", views.set_lead_units, name="measure-leads"),
