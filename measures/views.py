@@ -15,7 +15,7 @@ from . import importing, previews, services
 from .forms import ImportPreviewForm, ImportUploadForm, LeadUnitsForm
 from .layouts import LAYOUTS, LEAD_RULES
 from .models import Assignment, AssignmentRole, Measure, PolicyDocument
-from .selectors import current_document, lead_changes, measures_with_plan, plan_measures
+from .selectors import current_document, document_choices, lead_changes, measures_with_plan, plan_measures
 from .sources import MAX_BYTES
 
 
@@ -40,7 +40,7 @@ class PlanView(LoginRequiredMixin, TemplateView):
             nav="plan",
             document=document,
             sections=sections,
-            documents=PolicyDocument.objects.only("id", "title", "published_on"),
+            documents=document_choices(),
             can_import=importing.can_import_documents(self.request.user),
         )
         return context
@@ -300,3 +300,23 @@ def _import_message(report) -> str:
     if report.conflicts:
         parts.append(f"冲突 {len(report.conflicts)} 处保留了人工修改")
     return ";".join(parts) + "。"
+
+
+@login_required
+def archive_document(request, pk):
+    """Archiving asks first: GET says what it means, only a POST with the confirmation archives."""
+    _check_can_import(request.user)
+    document = get_object_or_404(PolicyDocument, pk=pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.archive_document(document=document, user=request.user)
+        except NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"《{document.title}》已归档;看板等页面默认不再显示该文件。")
+        return redirect(document)
+    status = 400 if request.method == "POST" else 200
+    context = {"nav": "plan", "document": document, "unconfirmed": request.method == "POST"}
+    return render(request, "measures/document_archive.html", context, status=status)
