@@ -207,8 +207,11 @@ def import_upload(request):
                     previews.discard(token=stored.token)
                     form.add_error("file", str(exc))
                 else:
-                    tokens = request.session.get(PREVIEWS_SESSION_KEY, [])[-9:]
-                    request.session[PREVIEWS_SESSION_KEY] = [*tokens, stored.token]
+                    # A session keeps its last 10 previews; older ones go from disk too.
+                    tokens = request.session.get(PREVIEWS_SESSION_KEY, [])
+                    for old in tokens[:-9]:
+                        previews.discard(token=old)
+                    request.session[PREVIEWS_SESSION_KEY] = [*tokens[-9:], stored.token]
                     return redirect("document-import-preview", token=stored.token)
         status = 400
     else:
@@ -239,9 +242,17 @@ def import_preview(request, token):
         "layout": (data or {}).get("layout") if (data or {}).get("layout") in LAYOUTS else None,
         "lead_rule": (data or {}).get("lead_rule") if (data or {}).get("lead_rule") in LEAD_RULES else None,
     }
-    status = 200
+    status, choice_error = 200, ""
     try:
-        preview = importing.preview_import(**args, **choice)
+        try:
+            preview = importing.preview_import(**args, **choice)
+        except ServiceError as exc:
+            if not any(choice.values()):
+                raise
+            # A layout or lead rule the file does not fit: say so, and show it as read automatically.
+            choice_error, status = f"按所选版式或牵头规则{exc}", 400
+            choice = {"layout": None, "lead_rule": None}
+            preview = importing.preview_import(**args, **choice)
     except ServiceError as exc:
         previews.discard(token=token)
         form = ImportUploadForm(data={}, files={})
@@ -250,7 +261,7 @@ def import_preview(request, token):
         context = {"nav": "plan", "form": form, "max_mb": MAX_BYTES // 1024 // 1024}
         return render(request, "measures/import_upload.html", context, status=400)
     form = ImportPreviewForm(data, names=preview.new_names, layouts=LAYOUTS, lead_rules=LEAD_RULES)
-    if data is not None and form.is_valid():
+    if data is not None and form.is_valid() and not choice_error:
         mapping = form.unit_mapping()
         if mapping:
             preview = importing.preview_import(**args, **choice, unit_mapping=mapping)
@@ -277,7 +288,7 @@ def import_preview(request, token):
                     ]
                     messages.success(request, _import_message(report))
                     return redirect(report.document)
-    elif data is not None:
+    elif data is not None and not choice_error:
         status = 400
     # The confirmation carries what this page shows, so a changed outcome is caught.
     form.initial.update(choice, digest=preview.digest)
@@ -288,7 +299,14 @@ def import_preview(request, token):
     return render(
         request,
         "measures/import_preview.html",
-        {"nav": "plan", "preview": preview, "report": preview.report, "form": form, "stored": stored},
+        {
+            "nav": "plan",
+            "preview": preview,
+            "report": preview.report,
+            "form": form,
+            "stored": stored,
+            "choice_error": choice_error,
+        },
         status=status,
     )
 

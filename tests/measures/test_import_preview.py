@@ -179,3 +179,21 @@ def test_an_expired_preview_is_gone(office, plan, monkeypatch):
 def test_upload_page_runs_a_constant_number_of_queries(office, plan, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         assert office.get(reverse("document-import")).status_code == 200
+
+
+def test_a_session_keeps_its_last_ten_previews_on_disk(office, plan):
+    data = brackets_docx()
+    urls = [preview_url(upload(office, data)) for _ in range(11)]
+    assert office.get(urls[0]).status_code == 404
+    assert office.get(urls[-1]).status_code == 200
+    assert len(list(previews._folder().glob("*.upload"))) == 10
+
+
+def test_a_layout_the_file_does_not_fit_is_refused_and_the_automatic_preview_kept(office, plan):
+    url = preview_url(upload(office, brackets_docx()))
+    response = office.post(url, {"layout": "table", "preview": "1"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "按所选版式或牵头规则无法导入" in page
+    assert re.search(r"data-layout>括号内字段<", page)
+    assert office.get(url).status_code == 200
