@@ -21,7 +21,8 @@ from deadlines.engine import judged_periods
 from deadlines.rules import calendar_warning_on
 from ledger import access
 from ledger.models import ReportingPeriod
-from measures.selectors import current_document
+from measures.models import PolicyDocument
+from measures.selectors import current_document, document_choices
 from supervision import access as supervision_access
 from supervision import selectors as supervision
 from units.models import Unit
@@ -41,6 +42,14 @@ def _filters(request) -> dict:
     }
 
 
+def _document(source) -> PolicyDocument | None:
+    """The document named by ?document= (404 if none has that id), else the current one: the
+    most recent that is not archived."""
+    if (pk := parse_id(source.get("document"), "document")) is not None:
+        return get_object_or_404(PolicyDocument, pk=pk)
+    return current_document()
+
+
 def dashboard_page(template):
     """Login, the reader roles, the filters and the document: what every dashboard needs."""
 
@@ -50,7 +59,7 @@ def dashboard_page(template):
         def view(request):
             if not access.reads_everything(request.user):
                 raise PermissionDenied("看板仅供市营商办、督查人员和管理员使用")
-            document = current_document()
+            document = _document(request.GET)
             if document is None:
                 return render(request, "dashboards/empty.html", {"nav": "dashboard"})
             filters = _filters(request)
@@ -61,6 +70,7 @@ def dashboard_page(template):
                 "filters": filters,
                 "query": request.GET.urlencode(),
                 "calendar_warning": calendar_warning_on(filters["as_of"]),
+                "documents": document_choices(),
                 "sections": document.sections.filter(part="measures").order_by("position"),
                 "units": Unit.objects.filter(assignments__role="lead", assignments__measure__document=document)
                 .distinct()
@@ -161,8 +171,10 @@ def publish_ranking(request):
     confirm; only a POST with the confirmation publishes."""
     if not access.can_review(request.user):
         raise PermissionDenied("只有市营商办可以发布排名")
-    document = current_document()
     source = request.POST if request.method == "POST" else request.GET
+    document = _document(source)
+    if document is None:
+        raise Http404("还没有导入任何政策文件")
     period = get_object_or_404(ReportingPeriod, pk=parse_id(source.get("period"), "period", default=0))
     as_of = parse_date(source.get("as_of"), "as_of")
     if as_of is None:
@@ -174,7 +186,9 @@ def publish_ranking(request):
             raise PermissionDenied(str(exc)) from exc
         except ServiceError as exc:
             messages.error(request, str(exc))
-            return redirect(f"{reverse('dashboard-ranking')}?period={period.pk}&as_of={as_of:%Y-%m-%d}")
+            return redirect(
+                f"{reverse('dashboard-ranking')}?document={document.pk}&period={period.pk}&as_of={as_of:%Y-%m-%d}"
+            )
         messages.success(request, f"{period.label}的综合排名已发布并冻结")
         return redirect("ranking-snapshot", snapshot.pk)
     preview = ranking.compute_ranking(document, period, ranking.current_formula(), as_of)
@@ -183,6 +197,7 @@ def publish_ranking(request):
         "ranking": preview,
         "period": period,
         "as_of": as_of,
+        "document": document,
         "calendar_warning": calendar_warning_on(as_of),
     }
     return render(request, "dashboards/ranking_publish.html", context)

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,6 +19,17 @@ class PolicyDocument(models.Model):
     # What the last import wrote, so the next one tells the document's changes from people's
     # edits (measures.services). Not shown, not audited: it is the document, restated.
     imported_plan = models.JSONField(_("上次导入的内容"), default=dict, blank=True, editable=False)
+    # An archived plan stays readable, but is no longer what pages show unless asked for.
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("归档人"),
+    )
 
     class Meta:
         verbose_name = _("政策文件")
@@ -36,6 +48,10 @@ class PolicyDocument(models.Model):
 
     def get_absolute_url(self):
         return reverse("document-plan", args=[self.pk])
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class PartKind(models.TextChoices):

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from units.models import Unit
 
@@ -35,7 +35,18 @@ def plan_measures(document: PolicyDocument) -> QuerySet[Measure]:
 
 
 def current_document() -> PolicyDocument | None:
-    return PolicyDocument.objects.order_by("-published_on", "-id").first()
+    """What pages show unless asked for another: the most recent active (not archived)
+    document, or, when every one is archived, the most recent."""
+    return PolicyDocument.objects.order_by(F("archived_at").asc(nulls_first=True), "-published_on", "-id").first()
+
+
+def document_choices() -> list[PolicyDocument]:
+    """Every document for a selector, active ones first, most recent first: one query."""
+    return list(
+        PolicyDocument.objects.only("id", "title", "published_on", "archived_at").order_by(
+            F("archived_at").asc(nulls_first=True), "-published_on", "-id"
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from auditlog.context import auditlog_value, set_actor
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from accounts.roles import ADMINISTRATOR, OFFICE_REVIEWER, user_has_role
@@ -698,3 +699,19 @@ def _acting_as(user):
     finally:
         if previous is not None:
             auditlog_value.set(previous)
+
+
+@transaction.atomic
+def archive_document(*, document: PolicyDocument, user) -> None:
+    """Archive a plan the office no longer follows: it stays readable (plan page, exports, the
+    ledger hanging on it), but is no longer the document pages open on. Only the office and
+    administrators archive; the change is audited with `user` as actor. Archiving twice is refused."""
+    check_can_set_lead_units(user)
+    # Two people archiving at once take turns: the second finds it archived.
+    locked = PolicyDocument.objects.select_for_update().get(pk=document.pk)
+    if locked.archived_at is not None:
+        raise ServiceError(f"《{document.title}》已于 {timezone.localtime(locked.archived_at):%Y-%m-%d %H:%M} 归档")
+    locked.archived_at, locked.archived_by = timezone.now(), user
+    with _acting_as(user):
+        locked.save(update_fields=["archived_at", "archived_by"])
+    document.archived_at, document.archived_by = locked.archived_at, user

@@ -298,13 +298,13 @@ def test_the_map_runs_a_constant_number_of_queries(
     reader.get(url, params)
     # session, user, its roles; the document; programme_state (measures, assignments, milestones,
     # targets, completions, obligations, submissions, actuals); the holiday calendar; the user's
-    # unit in the navbar; sections and units for the filters
-    with django_assert_num_queries(19):
+    # unit in the navbar; the documents, sections and units for the filters
+    with django_assert_num_queries(20):
         small = reader.get(url, params)
     add_measures(plan, 5)
     open_periods(date(2019, 4, 1), date(2019, 12, 31))
     scan_deadlines(date(2019, 12, 31))
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         big = reader.get(url, params)
     assert len(map_json(big)["rows"]) == len(map_json(small)["rows"]) + 5
     assert sum(len(r["reports"]) for r in map_json(big)["rows"]) > sum(

@@ -59,6 +59,11 @@ RULES = {
     "measure-detail": ("get", lambda o: [o["measure"].pk], ALL),
     # Who leads a measure is the office's call (and an administrator's), nobody else's.
     "measure-leads": ("post", lambda o: [o["measure"].pk], only(OFFICE | {"administrator"}, ok=302, refused=403)),
+    # Importing a plan is the office's and administrators' job; a preview is only its uploader's
+    # (its token kept in the uploader's session), so even they get 404 for a token not theirs.
+    "document-import": ("get", lambda o: [], only(OFFICE | {"administrator"}, refused=403)),
+    "document-import-preview": ("get", lambda o: ["x" * 43], only(OFFICE | {"administrator"}, ok=404, refused=403)),
+    "document-archive": ("get", lambda o: [o["measure"].document_id], only(OFFICE | {"administrator"}, refused=403)),
     "unit-list": ("get", lambda o: [], ALL),
     "unit-detail": ("get", lambda o: [o["measure"].assignments.first().unit_id], ALL),
     "my-tasks": ("get", lambda o: [], ALL),
