@@ -12,7 +12,7 @@ PG_URL := postgres://postgres@127.0.0.1:5432/test
 TEST_DATABASE_URL := $(or $(DATABASE_URL),$(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo $(PG_URL)))
 TEST_REDIS_URL := $(or $(REDIS_URL),$(shell redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG && echo redis://127.0.0.1:6379/15))
 
-.PHONY: run setup install install-dev migrate seed test lint prod-check clean
+.PHONY: run setup install install-dev migrate seed test lint prod-check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ lint: install-dev
 # The production topology on loopback (deploy/check): Debian's nginx with TLS, gunicorn, two
 # Celery workers and two beats (one waits) on a fresh PostgreSQL database and a Redis db; every
 # page as every demo role, the logs, then a soak of SOAK_SECONDS. Needs nginx and openssl.
+# The main pages next to the login page and a trivial view, one table (bench/table.py): on
+# postgres://postgres@127.0.0.1:5432/bench_scale, generated first if empty (about 10 min).
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python bench/table.py $(BENCH_ARGS)
+
 SOAK_SECONDS ?= 60
 prod-check: install
 	$(BIN)/python -m deploy.check --soak-seconds $(SOAK_SECONDS)

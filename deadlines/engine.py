@@ -250,6 +250,32 @@ def programme(measures, as_of: date) -> Programme:
     return Programme(as_of, horizon, measures, periods, milestones, owed, targets, completed_on)
 
 
+def reports_owed_in(measures, period_ids, as_of: date) -> list[OwedReport]:
+    """The consolidated reports `measures` owe for the opened periods among `period_ids`, as
+    `programme(measures, as_of).reports` has them for those periods, reading only those periods'
+    versions (and, for completions, the approved 已完成 versions of any period): a page showing a
+    few versions pays for their periods, not for the whole history."""
+    measures = list(measures)
+    ids = [m.pk for m in measures]
+    before = end_of_day(as_of)
+    horizon = rules.warning_horizon(as_of)
+    opened = sorted(opened_periods(as_of), key=lambda p: p.starts_on)
+    completed_after, _completed_on = _completions(
+        _report_versions(ids, opened, before, status=ProgressStatus.COMPLETED)
+    )
+    periods = [p for p in opened if p.pk in set(period_ids)]
+    rows = _by_key(_report_versions(ids, periods, before), lambda r: (r.measure_id, r.period_id))
+    owed, shared = [], {}
+    for measure, period, unit, kind in owed_reports(measures, periods, completed_after):
+        if kind != Kind.REPORT:
+            continue
+        key = (measure.id, period.id)
+        if key not in shared:
+            shared[key] = _owed_row(measure, period, unit, kind, rows.get(key, []), as_of, horizon, before)
+        owed.append(replace(shared[key], unit=unit, key=(measure.id, period.id, unit.id, kind)))
+    return owed
+
+
 def owed_reports(measures, periods, completed_after: dict[int, date]):
     """(measure, period, unit, kind) for every report owed: a pure function of the plan, the
     opened periods and the completions. Each lead unit owes the consolidated report; each
@@ -283,10 +309,13 @@ def _milestones_done(measure_ids, before: datetime) -> dict[int, date]:
     return done
 
 
-def _report_versions(measure_ids, periods, before: datetime) -> list[Version]:
-    """Every version of the measures' consolidated reports that existed by `before`."""
+def _report_versions(measure_ids, periods, before: datetime, **only) -> list[Version]:
+    """Every version of the measures' consolidated reports that existed by `before` (`only`:
+    further field filters, e.g. status)."""
     rows = (
-        ProgressReport.objects.filter(ProgressReport.existed_by(before), measure_id__in=measure_ids, period__in=periods)
+        ProgressReport.objects.filter(
+            ProgressReport.existed_by(before), measure_id__in=measure_ids, period__in=periods, **only
+        )
         .order_by("version")
         .values_list(
             "pk", "measure_id", "period_id", "unit_id", "version", "status", "created_at", "signoff_requested_at",

@@ -55,5 +55,6 @@ def timeliness(reports, today: date) -> dict[tuple[int, int], engine.OwedReport]
     """(measure id, period id) → the consolidated report owed, for showing 按时 or 迟报 beside
     report versions (every lead unit owes the same report, so any of them will do)."""
     measure_ids = {r.measure_id for r in reports}
-    state = engine.programme(engine.monitored_measures().filter(pk__in=measure_ids), today)
-    return {(r.measure.pk, r.period.pk): r for r in state.reports}
+    period_ids = {r.period_id for r in reports}  # only the periods shown: the page must not grow with history
+    owed = engine.reports_owed_in(engine.monitored_measures().filter(pk__in=measure_ids), period_ids, today)
+    return {(r.measure.pk, r.period.pk): r for r in owed}

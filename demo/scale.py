@@ -44,6 +44,7 @@ from ledger.models import (
     Contribution,
     Cycle,
     MilestoneClaim,
+    PendingReview,
     ProgressReport,
     ProgressStatus,
     ReportingPeriod,
@@ -676,4 +677,9 @@ class _Builder:
                 version.review.report_id = version.report.pk
                 reviews.append(version.review)
         ReportReview.objects.bulk_create(reviews, batch_size=BATCH_SIZE)
+        # What ledger.services.submit_report writes beside every submission not yet reviewed.
+        PendingReview.objects.bulk_create(
+            (PendingReview(report_id=v.report.pk, submitted_at=v.submitted_at) for v in versions if v.review is None),
+            batch_size=BATCH_SIZE,
+        )
         return {"reports": len(versions), "reviews": len(reviews), "actuals": len(actuals), "claims": len(claims)}

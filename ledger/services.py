@@ -26,6 +26,7 @@ from .models import (
     ContributionRequest,
     Evidence,
     MilestoneClaim,
+    PendingReview,
     ProgressReport,
     ProgressStatus,
     ReportingPeriod,
@@ -260,6 +261,7 @@ def submit_report(user, report: ProgressReport, lock_version: int) -> ProgressRe
     report = _guarded_update(
         ProgressReport, report.pk, lock_version, user, submitted_at=now, submitted_by=user, **signed_off
     )
+    PendingReview.objects.create(report=report, submitted_at=report.submitted_at)
     signals.report_submitted.send(ProgressReport, report=report, actor=user)
     return report
 
@@ -309,6 +311,7 @@ def review_report(
         own_unit_reason=own_unit_reason,
         decided_at=clock.now(),
     )
+    PendingReview.objects.filter(report=report).delete()
     signals.report_reviewed.send(ReportReview, review=review, actor=reviewer)
     return review
 

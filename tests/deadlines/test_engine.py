@@ -91,6 +91,30 @@ def test_a_measure_reported_done_owes_nothing_after_that_period_and_shows_done(p
     assert [r.state for r in later.milestones] == ["done"]  # claimed in June's report: by 30 June
 
 
+def test_the_reports_owed_in_some_periods_are_the_programmes_for_those_periods(plan, lead_reporter, measure):
+    """engine.reports_owed_in (the review queue's 按时/迟报) reads only the periods asked for, and
+    the completions of any period: the same rows as the whole programme, on every day."""
+    planner = make_user("planner", UNIT_REPORTER, "市规划局")
+    done = plan.measures.get(number=4)
+    periods = open_periods(date(2019, 1, 1), date(2019, 12, 31))
+    send(lead_reporter, measure, periods[0], on="2019-02-03", approved="2019-02-10")
+    send(lead_reporter, measure, periods[1], on="2019-03-09")  # late, waiting
+    send(planner, done, periods[5], on="2019-07-02", approved="2019-07-09", status="completed",
+         claims=[done.milestones.get().pk], evidence=True)  # fmt: skip
+    send(planner, done, periods[7], on="2019-09-02")  # after it was done: owes nothing
+    measures = engine.monitored_measures(plan.measures.filter(pk__in=[measure.pk, done.pk]))
+
+    def rows(owed):
+        return sorted((r.key, r.state, r.stage, r.submitted_at) for r in owed)
+
+    for day in (date(2019, 3, 8), date(2019, 7, 8), date(2019, 12, 20)):
+        whole = engine.programme(measures, day).reports
+        for chosen in ([periods[1]], [periods[0], periods[7]], periods[4:9], periods):
+            ids = {p.pk for p in chosen}
+            expected = [r for r in whole if r.period.pk in ids]
+            assert rows(engine.reports_owed_in(measures, ids, day)) == rows(expected)
+
+
 def test_a_milestone_claimed_late_is_done_late_and_red_until_confirmed(plan, lead_reporter, measure):
     periods = open_periods(date(2019, 7, 1), date(2019, 7, 31))
     milestone = measure.milestones.get(due_date=date(2019, 6, 30))

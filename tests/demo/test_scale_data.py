@@ -116,6 +116,11 @@ def test_tiny_dataset_has_the_plan_the_reports_and_the_scanned_statuses(database
            JOIN ledger_reportreview v ON v.report_id = r.previous_id""",
     )
     assert resubmissions and all(row == (2, "returned") for row in resubmissions)
+    # The review queue's marker is written beside exactly the versions left without a review.
+    unreviewed = """SELECT r.id, r.submitted_at FROM ledger_progressreport r
+                    WHERE NOT EXISTS (SELECT 1 FROM ledger_reportreview v WHERE v.report_id = r.id)"""
+    marked = "SELECT report_id, submitted_at FROM ledger_pendingreview"
+    assert sorted(query(database, marked)) == sorted(query(database, unreviewed))
     assert f"报告 {counts['reports']} 份" in result.stdout
 
 

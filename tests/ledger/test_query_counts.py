@@ -60,7 +60,7 @@ def test_my_tasks_is_constant(client, lead_reporter, two_sizes, django_assert_nu
 
 def test_review_queue_is_constant(client, office_reviewer, two_sizes, django_assert_num_queries):
     client.force_login(office_reviewer)
-    assert_constant(client, reverse("review-queue") + "?state=all", two_sizes, django_assert_num_queries, 23)
+    assert_constant(client, reverse("review-queue") + "?state=all", two_sizes, django_assert_num_queries, 21)
 
 
 def test_measure_ledger_is_constant(client, office_reviewer, measure, two_sizes, django_assert_num_queries):
