@@ -23,7 +23,7 @@ from core import clock
 from core.errors import NotAllowed, ServiceError
 from ledger import access
 from ledger.models import ProgressReport, ProgressStatus, ReportReview, ReviewDecision
-from ledger.uploads import UploadRejected, check_upload
+from ledger.uploads import UploadRejected, check_upload, stored_file
 from measures.models import MilestoneKind
 from measures.selectors import plan_measures
 from supervision.models import FindingSource, Severity
@@ -199,15 +199,8 @@ def attach_file(*, user, interpretation: PolicyInterpretation, uploaded) -> Inte
         checked = check_upload(uploaded)
     except UploadRejected as exc:
         raise ServiceError(str(exc)) from None
-    return InterpretationAttachment.objects.create(
-        interpretation=interpretation,
-        file=uploaded,
-        original_name=uploaded.name[:200],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=user,
-    )
+    columns = stored_file(uploaded, checked, user)
+    return InterpretationAttachment.objects.create(interpretation=interpretation, **columns)
 
 
 def good_practice_candidates():

@@ -35,7 +35,7 @@ from .models import (
     ReviewDecision,
     TargetActual,
 )
-from .uploads import check_upload
+from .uploads import check_upload, stored_file
 
 CONTENT_FIELDS = ("status", "progress", "problems", "next_steps")
 
@@ -321,18 +321,8 @@ def attach_evidence(user, owner: ProgressReport | Contribution, uploaded) -> Evi
         _check_editable(user, owner)
     else:
         _check_contribution_editable(user, owner)
-    checked = check_upload(uploaded)
-    evidence = Evidence(
-        original_name=uploaded.name[:200],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=user,
-        **({"report": owner} if isinstance(owner, ProgressReport) else {"contribution": owner}),
-    )
-    evidence.file.save(f"{checked.sha256[:16]}", uploaded, save=False)
-    evidence.save()
-    return evidence
+    owned_by = {"report": owner} if isinstance(owner, ProgressReport) else {"contribution": owner}
+    return Evidence.objects.create(**stored_file(uploaded, check_upload(uploaded), user), **owned_by)
 
 
 def remove_evidence(user, evidence: Evidence) -> None:

@@ -83,3 +83,19 @@ def _office_zip_type(uploaded) -> str:
             if any(name.startswith(prefix) for name in names):
                 return content_type
     raise UploadRejected(f"文件“{uploaded.name}”是压缩包而不是 Word/Excel 文档;只接受{ALLOWED_DESCRIPTION}")
+
+
+def stored_file(uploaded, checked: CheckedUpload, user) -> dict:
+    """The columns of a row that keeps a checked upload (ledger evidence, a finding's evidence, an
+    interpretation's attachment): the file, stored under its checksum so no name a user chose
+    becomes a path, and what the user called it, its real type, size, checksum and uploader."""
+    original_name = uploaded.name[:200]
+    uploaded.name = checked.sha256[:16]
+    return {
+        "file": uploaded,
+        "original_name": original_name,
+        "content_type": checked.content_type,
+        "size": checked.size,
+        "sha256": checked.sha256,
+        "uploaded_by": user,
+    }

@@ -22,7 +22,7 @@ from accounts.roles import UNIT_LEADER, UNIT_REPORTER
 from core import clock
 from core.errors import NotAllowed, ServiceError
 from core.workdays import shift_working_days
-from ledger.uploads import UploadRejected, check_upload
+from ledger.uploads import UploadRejected, check_upload, stored_file
 from notices.events import Event, people, tell
 from notices.models import NoticeKind
 
@@ -227,10 +227,7 @@ def take_step(*, user, finding: Finding, kind: str, data: StepInput) -> FindingS
             finding=finding, kind=kind, text=text, owner=owner, due=due, report=report, state_after=after, actor=user
         )
         for uploaded, info in checked:
-            FindingEvidence.objects.create(
-                step=step, file=uploaded, original_name=uploaded.name[:200], content_type=info.content_type,
-                size=info.size, sha256=info.sha256, uploaded_by=user,
-            )  # fmt: skip
+            FindingEvidence.objects.create(step=step, **stored_file(uploaded, info, user))
         Finding.objects.filter(pk=finding.pk).update(state=after)
         finding.state = after
         _tell_about_step(finding, step, user)
