@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.frozen import WithdrawnOnce
+
 
 class RankingFormula(models.Model):
     """The weights of the ranking's named components. Never edited: a change is a new
@@ -56,7 +58,7 @@ class RankingSnapshotQuerySet(models.QuerySet):
         return self.filter(withdrawn_at__isnull=True)
 
 
-class RankingSnapshot(models.Model):
+class RankingSnapshot(WithdrawnOnce):
     """A period's ranking as published: the rows, their components and the items behind
     them, plus the bulletin's lists — frozen, so a bulletin regenerated later is the same.
     It is never edited; it can only be withdrawn once, with a reason (audited), after which
@@ -69,11 +71,6 @@ class RankingSnapshot(models.Model):
     data = models.JSONField(_("排名数据"))
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
-    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    withdrawal_reason = models.TextField(_("撤回原因"), blank=True)
 
     objects = RankingSnapshotQuerySet.as_manager()
 
@@ -96,17 +93,4 @@ class RankingSnapshot(models.Model):
     def __str__(self):
         return f"{self.period} 综合排名"
 
-    WITHDRAWAL_FIELDS = ("withdrawn_at", "withdrawn_by", "withdrawal_reason")
-
-    def save(self, *args, **kwargs):
-        """Created once; afterwards only a first withdrawal may be saved."""
-        if self.pk:
-            stored = type(self).objects.get(pk=self.pk)
-            frozen = [f.attname for f in self._meta.concrete_fields if f.name not in self.WITHDRAWAL_FIELDS]
-            if stored.withdrawn_at is not None or any(getattr(stored, f) != getattr(self, f) for f in frozen):
-                raise ValueError("已发布的排名不能修改,只能撤回一次")
-        super().save(*args, **kwargs)
-
-    @property
-    def withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
+    frozen_message = "已发布的排名不能修改,只能撤回一次"

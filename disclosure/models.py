@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.frozen import FrozenOnceError, WithdrawnOnce
 
 # The longest public text the office writes, and the longest message a citizen may send.
 PUBLIC_TEXT_LIMIT = 10000
@@ -24,16 +25,12 @@ CONTACT_LIMIT = 100
 REPLY_LIMIT = 2000
 
 
-class FrozenOnceError(Exception):
-    """Raised on an attempt to change a published row other than by withdrawing it once."""
-
-
 class PublicationQuerySet(models.QuerySet):
     def live(self):
         return self.filter(withdrawn_at__isnull=True)
 
 
-class Publication(models.Model):
+class Publication(WithdrawnOnce):
     """The plan and each measure's approved progress as of `as_of`, frozen when the office
     publishes. The public site shows the latest live one; nothing before the first."""
 
@@ -43,11 +40,6 @@ class Publication(models.Model):
     data = models.JSONField(_("公开内容"))
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(_("发布时间"), default=clock.now)
-    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    withdrawal_reason = models.TextField(_("撤回原因"), blank=True)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -65,20 +57,7 @@ class Publication(models.Model):
     def __str__(self):
         return f"{self.as_of:%Y-%m-%d} 公开发布"
 
-    WITHDRAWAL_FIELDS = ("withdrawn_at", "withdrawn_by", "withdrawal_reason")
-
-    def save(self, *args, **kwargs):
-        """Created once; afterwards only a first withdrawal may be saved."""
-        if self.pk:
-            stored = type(self).objects.get(pk=self.pk)
-            frozen = [f.attname for f in self._meta.concrete_fields if f.name not in self.WITHDRAWAL_FIELDS]
-            if stored.withdrawn_at is not None or any(getattr(stored, f) != getattr(self, f) for f in frozen):
-                raise FrozenOnceError("已发布的公开内容不能修改,只能撤回一次")
-        super().save(*args, **kwargs)
-
-    @property
-    def withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
+    frozen_message = "已发布的公开内容不能修改,只能撤回一次"
 
 
 class PublicState(models.TextChoices):
