@@ -71,6 +71,7 @@ def pages(as_of: date) -> list[tuple[str, str, str]]:
     measure = current_document().measures.filter(kind="measure").order_by("position").first()
     return [
         ("document board", f"/dashboard/?as_of={as_of}", "office"),
+        ("programme board", f"/dashboard/programme/?as_of={as_of}", "office"),
         ("review queue", reverse("review-queue"), "office"),
         ("我的任务", reverse("my-tasks"), "tasks"),
         ("measure ledger", reverse("measure-ledger", args=[measure.pk]), "office"),

@@ -5,13 +5,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 
 from deadlines import engine
 from deadlines.models import Light, ObligationState, TargetVerdict
 from deadlines.rules import LIGHT_ORDER
-from measures.models import Assignment, PolicyDocument
+from measures.models import Assignment, Measure, PolicyDocument
 
 NEW_WINDOW_DAYS = 7  # "newly overdue" on the boards: in the last week
 
@@ -87,16 +88,30 @@ def light_counts(counter: Counter) -> list[tuple[str, str, int]]:
 SHORT_OF_TARGET = (TargetVerdict.BEHIND, TargetVerdict.MISSED)
 
 
-def overview(state: Board) -> Overview:
+def by_section_and_unit(measures, lights: dict[int, str]) -> tuple[list, list]:
+    """(section, Counter of lights) in document order and (unit, Counter of lights) reddest
+    first: the measures counted by section and by lead unit (a measure counts for each unit
+    that leads it)."""
     sections, units = {}, {}
     by_section, by_unit = defaultdict(Counter), defaultdict(Counter)
-    for measure in state.measures:
-        light = state.measure_lights[measure.pk]
+    for measure in measures:
+        light = lights[measure.pk]
         sections[measure.section_id] = measure.section
         by_section[measure.section_id][light] += 1
         for unit in measure.lead_units():
             units[unit.pk] = unit
             by_unit[unit.pk][light] += 1
+    return (
+        [(sections[pk], by_section[pk]) for pk in sorted(sections, key=lambda pk: sections[pk].position)],
+        sorted(
+            ((units[pk], counts) for pk, counts in by_unit.items()),
+            key=lambda item: (-item[1][Light.RED], item[0].name),
+        ),
+    )
+
+
+def overview(state: Board) -> Overview:
+    sections, units = by_section_and_unit(state.measures, state.measure_lights)
     new_milestones, new_reports = state.programme.newly_overdue(state.as_of - timedelta(days=NEW_WINDOW_DAYS))
     this_period = state.programme.judged_period
     in_period = [r for r in state.reports if this_period and r.period.pk == this_period.pk]
@@ -104,15 +119,113 @@ def overview(state: Board) -> Overview:
         board=state,
         measures_by_light=light_counts(Counter(state.measure_lights.values())),
         milestones_by_light=light_counts(Counter(row.light for row in state.milestones)),
-        by_section=[(sections[pk], by_section[pk]) for pk in sorted(sections, key=lambda pk: sections[pk].position)],
-        by_unit=sorted(
-            ((units[pk], counts) for pk, counts in by_unit.items()),
-            key=lambda item: (-item[1][Light.RED], item[0].name),
-        ),
+        by_section=sections,
+        by_unit=units,
         newly_overdue=new_milestones,
         newly_missing=[r for r in new_reports if not state.unit_id or r.unit.pk == state.unit_id],
         this_period=this_period,
         period_missing=[r for r in in_period if r.state == ObligationState.MISSING],
         period_late=[r for r in in_period if r.state == ObligationState.LATE],
         targets_behind=[t for t in state.targets if t.verdict in SHORT_OF_TARGET],
+    )
+
+
+# The whole programme: every active document on one board. One engine call over all their
+# monitored measures, grouped here by document, section and lead unit, so the page costs the
+# same number of queries for one document as for a hundred.
+
+BOARD_LIGHTS = (Light.RED, Light.YELLOW, Light.GREEN, Light.DONE)  # the columns of the tables
+
+
+@dataclass
+class DocumentRow:
+    """One document's line on the programme board: what its own board's overview counts."""
+
+    document: PolicyDocument
+    query: str  # the document board's filters for this row (document, as_of, unit)
+    base_query: str  # the same without the unit: what the by-unit links add their unit to
+    measures: list = field(default_factory=list)
+    measure_lights: Counter = field(default_factory=Counter)
+    milestone_lights: Counter = field(default_factory=Counter)
+    period_missing: int = 0
+    period_late: int = 0
+    targets: int = 0
+    targets_behind: int = 0
+    by_section: list = field(default_factory=list)
+    by_unit: list = field(default_factory=list)
+
+    @property
+    def measures_by_light(self) -> list[tuple[str, str, int]]:
+        return [(light.value, str(light.label), self.measure_lights[light.value]) for light in BOARD_LIGHTS]
+
+    @property
+    def milestones_by_light(self) -> list[tuple[str, str, int]]:
+        return [(light.value, str(light.label), self.milestone_lights[light.value]) for light in BOARD_LIGHTS]
+
+
+@dataclass
+class WholeProgramme:
+    as_of: date
+    unit_id: int | None
+    documents: list[DocumentRow]  # active documents, most recent first (under a unit filter, only those it leads in)
+    this_period: object | None  # the period judged on as_of: the same for every document
+    by_unit: list  # (unit, Counter of measure lights, number of documents it leads in), reddest first
+
+
+def _query(**params) -> str:
+    return urlencode({name: value for name, value in params.items() if value not in (None, "")})
+
+
+def whole_programme(as_of: date, *, unit_id: int | None = None) -> WholeProgramme:
+    """Every active (not archived) document on `as_of`, optionally only the measures one unit
+    leads (named, or through a group) and that unit's reports: one engine call for all."""
+    documents = list(
+        PolicyDocument.objects.filter(archived_at__isnull=True)
+        .only("id", "title", "published_on", "archived_at")
+        .order_by("-published_on", "-id")
+    )
+    measures = Measure.objects.filter(document__in=[d.pk for d in documents])  # exactly the listed ones
+    if unit_id:
+        measures = measures.filter(pk__in=Assignment.objects.leads_of(unit_id).values("measure_id"))
+    answer = engine.programme(engine.monitored_measures(measures).order_by("document_id", "position"), as_of)
+    day = f"{as_of:%Y-%m-%d}"
+    rows = {
+        d.pk: DocumentRow(d, _query(document=d.pk, as_of=day, unit=unit_id), _query(document=d.pk, as_of=day))
+        for d in documents
+    }
+    lights = answer.measure_lights
+    for measure in answer.measures:
+        row = rows[measure.document_id]
+        row.measures.append(measure)
+        row.measure_lights[lights[measure.pk]] += 1
+    for milestone in answer.milestones:
+        rows[milestone.measure.document_id].milestone_lights[milestone.light] += 1
+    this_period = answer.judged_period
+    for report in answer.reports:
+        if this_period is None or report.period.pk != this_period.pk or (unit_id and report.unit.pk != unit_id):
+            continue
+        row = rows[report.measure.document_id]
+        row.period_missing += report.state == ObligationState.MISSING
+        row.period_late += report.state == ObligationState.LATE
+    for target in answer.targets:
+        row = rows[target.measure.document_id]
+        row.targets += 1
+        row.targets_behind += target.verdict in SHORT_OF_TARGET
+    units, by_unit, led_in = {}, defaultdict(Counter), defaultdict(set)
+    for row in rows.values():
+        row.by_section, row.by_unit = by_section_and_unit(row.measures, lights)
+        for unit, counts in row.by_unit:
+            units[unit.pk] = unit
+            by_unit[unit.pk].update(counts)
+            led_in[unit.pk].add(row.document.pk)
+    shown = [rows[d.pk] for d in documents if not unit_id or rows[d.pk].measures]
+    return WholeProgramme(
+        as_of=as_of,
+        unit_id=unit_id,
+        documents=shown,
+        this_period=this_period,
+        by_unit=sorted(
+            ((units[pk], counts, len(led_in[pk])) for pk, counts in by_unit.items()),
+            key=lambda item: (-item[1][Light.RED], item[0].name),
+        ),
     )

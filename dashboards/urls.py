@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.overview_page, name="dashboard"),
+    path("programme/", views.programme_page, name="dashboard-programme"),
     path("measures/", views.measure_list, name="dashboard-measures"),
     path("milestones/", views.milestone_list, name="dashboard-milestones"),
     path("reports/", views.report_list, name="dashboard-reports"),

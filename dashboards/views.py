@@ -31,7 +31,7 @@ from . import ranking
 from .forms import WithdrawForm
 from .map import battle_map, text_rows
 from .models import RankingSnapshot
-from .state import board, overview
+from .state import board, overview, whole_programme
 
 
 def _filters(request) -> dict:
@@ -87,6 +87,33 @@ def dashboard_page(template):
 @dashboard_page("dashboards/overview.html")
 def overview_page(request, state):
     return {"overview": overview(state), "supervision": supervision.summary(state.as_of, state.unit_id)}
+
+
+@login_required
+@require_GET
+def programme_page(request):
+    """The whole programme on one board: every active document, one row each with the lights
+    and counts of its own board, by section and by lead unit, as of any day, optionally for
+    one lead unit; each number links to that document's board or list."""
+    if not access.reads_everything(request.user):
+        raise PermissionDenied("看板仅供市营商办、督查人员和管理员使用")
+    as_of = parse_date(request.GET.get("as_of"), "as_of", default=timezone.localdate())
+    unit_id = parse_id(request.GET.get("unit"), "unit")
+    units = list(
+        Unit.objects.filter(assignments__role="lead", assignments__measure__document__archived_at__isnull=True)
+        .distinct()
+        .order_by("name")
+    )
+    context = {
+        "nav": "dashboard",
+        "whole": whole_programme(as_of, unit_id=unit_id),
+        "filters": {"as_of": as_of, "unit_id": unit_id},
+        "unit": next((u for u in units if u.pk == unit_id), None),
+        "units": units,
+        "day": f"{as_of:%Y-%m-%d}",
+        "calendar_warning": calendar_warning_on(as_of),
+    }
+    return render(request, "dashboards/programme.html", context)
 
 
 @dashboard_page("dashboards/milestones.html")

@@ -49,9 +49,10 @@ WALKS = {
         "tab:量化指标",
         "tab:综合排名",
         "tab:挂图作战",
+        "tab:全部文件",
         "nav:社会公开",
     ],
-    "supervisor": ["link:压缩企业开办时间", "nav:督查整改", "nav:看板", "tab:综合排名", "tab:挂图作战"],
+    "supervisor": ["link:压缩企业开办时间", "nav:督查整改", "nav:看板", "tab:综合排名", "tab:挂图作战", "tab:全部文件"],
     "admin": ["nav:审核队列", "nav:看板", "tab:节点"],
 }
 

@@ -50,6 +50,7 @@ DASHBOARDS = (
     "dashboard-targets",
     "dashboard-map",
     "dashboard-ranking",
+    "dashboard-programme",  # the whole programme across documents
 )
 
 # name → (method, the objects its URL needs, expected status per actor)
