@@ -1,6 +1,8 @@
 """Pages that show what is owed and when: a unit's tasks and the office's review queue. Both
 read the as-of engine (deadlines.selectors), so their 逾期/迟报 agree with every board."""
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,11 +16,28 @@ from ledger import selectors as ledger_selectors
 from ledger.forms import ReviewForm
 from ledger.models import ReportState
 from ledger.periods import opened_periods
-from measures.models import Section
+from measures.models import PolicyDocument, Section
+from measures.selectors import document_choices
 from units.models import Unit
 
 from . import selectors
 from .rules import calendar_warning_on
+
+# A section chosen in the review queue when several documents are followed: "<document id>:<numeral>".
+QUALIFIED_SECTION = re.compile(r"(\d{1,18}):(.+)")
+
+
+def _documents() -> tuple[dict[int, PolicyDocument], bool]:
+    """Every document by id (one query), and whether more than one is followed (not archived):
+    only then do the pages name each row's document."""
+    documents = {document.pk: document for document in document_choices()}
+    return documents, sum(not document.archived for document in documents.values()) > 1
+
+
+def _name_documents(measures, documents: dict[int, PolicyDocument]) -> None:
+    """Hand each measure its document from `documents`, so the template names it without a query."""
+    for measure in measures:
+        measure.document = documents[measure.document_id]
 
 
 @login_required
@@ -26,13 +45,20 @@ from .rules import calendar_warning_on
 def my_tasks(request):
     """What the user's unit owes: this period's reports, overdue ones, returned ones, contributions."""
     today = clock.today()
+    tasks = selectors.unit_tasks(request.user, today)
+    signoff_queue = ledger_selectors.signoff_queue(request.user)
+    documents, several_documents = _documents()
+    if several_documents:
+        rows = [*tasks.returned, *tasks.overdue, *tasks.current, *tasks.awaiting_review, *tasks.contributions]
+        _name_documents([row.measure for row in [*rows, *signoff_queue]], documents)
     context = {
         "nav": "tasks",
         "today": today,
         "is_unit_staff": access.is_unit_staff(request.user),
-        "tasks": selectors.unit_tasks(request.user, today),
+        "tasks": tasks,
         "can_review": access.can_review(request.user),
-        "signoff_queue": ledger_selectors.signoff_queue(request.user),
+        "signoff_queue": signoff_queue,
+        "several_documents": several_documents,
         "calendar_warning": calendar_warning_on(today),
     }
     return render(request, "ledger/my_tasks.html", context)
@@ -45,20 +71,35 @@ def review_queue(request):
     if not access.reads_everything(request.user):
         raise PermissionDenied("审核队列仅供市营商办和督查人员使用")
     today = clock.today()
-    filters = {key: request.GET.get(key, "") for key in ("section", "unit", "period")}
+    filters = {key: request.GET.get(key, "") for key in ("section", "unit", "period", "document")}
     state = request.GET.get("state", ReportState.SUBMITTED)
+    documents, several_documents = _documents()
+    # With several documents a section is chosen as "<document id>:<numeral>" (the select groups
+    # sections by document), which also says which document is being viewed; a plain numeral
+    # (and ?document=) still works, as links made with one document do.
+    numeral, document_id = filters["section"], parse_id(filters["document"], "document")
+    if qualified := QUALIFIED_SECTION.fullmatch(numeral):
+        document_id, numeral = int(qualified[1]), qualified[2]
+    document = documents.get(document_id) if document_id is not None else None
     queue = ledger_selectors.review_queue(
         request.user,
         state=state,
-        section=filters["section"],
+        section=numeral,
         unit=parse_id(filters["unit"], "unit"),
         period=parse_id(filters["period"], "period"),
+        document=document_id,
     )
     page = Paginator(queue, 25).get_page(request.GET.get("page"))
     owed = selectors.timeliness(page.object_list, today)
     for report in page.object_list:
         report.owed = owed.get((report.measure_id, report.period_id))
         report.own_unit = access.reviews_own_unit(request.user, report)  # the form then asks why
+    if several_documents:
+        _name_documents([report.measure for report in page.object_list], documents)
+    sections = list(Section.objects.filter(part="measures").order_by("document", "position"))
+    by_document = {}
+    for section in sections:
+        by_document.setdefault(section.document_id, []).append(section)
     context = {
         "nav": "review",
         "page_obj": page,
@@ -66,7 +107,14 @@ def review_queue(request):
         "filters": filters,
         "state": state,
         "states": [(value, label) for value, label in ReportState.choices if value != ReportState.DRAFT],
-        "sections": Section.objects.filter(part="measures").order_by("document", "position"),
+        "sections": sections,
+        # With several documents: the section select in groups, the document viewed, and what
+        # 导出 Excel exports (that document, or one workbook per followed document).
+        "several_documents": several_documents,
+        "section_groups": [(d, by_document[d.pk]) for d in documents.values() if d.pk in by_document],
+        "document": document,
+        "section_numeral": numeral,
+        "followed_documents": [d for d in documents.values() if not d.archived],
         # Units that lead something: cheap (assignments), unlike scanning every report for its author.
         "units": Unit.objects.filter(assignments__role="lead").distinct().order_by("name"),
         "periods": opened_periods(today)[:36],

@@ -25,12 +25,21 @@ def signoff_queue(user) -> list[ProgressReport]:
 
 
 def review_queue(
-    user, *, state: str = ReportState.SUBMITTED, section: str = "", unit: int | None = None, period: int | None = None
+    user,
+    *,
+    state: str = ReportState.SUBMITTED,
+    section: str = "",
+    unit: int | None = None,
+    period: int | None = None,
+    document: int | None = None,
 ):
-    """Latest versions visible to `user`, filtered like the office's review queue."""
+    """Latest versions visible to `user`, filtered like the office's review queue. A section is
+    a numeral: of `document` when given, else of any document."""
     reports = access.visible_reports(user).filter(next_version__isnull=True)
     if state in ReportState.values:
         reports = reports.in_stage(state)
+    if document is not None:
+        reports = reports.filter(measure__document_id=document)
     if section:
         reports = reports.filter(measure__section__numeral=section)
     if unit is not None:

@@ -18,7 +18,7 @@ from django.db import transaction
 from core.errors import NotAllowed, ServiceError
 from core.textfile import UnreadableText
 from units.models import Unit, UnitGroup
-from units.services import UnitDirectory
+from units.services import UnitDirectory, remember_alias
 
 from .layouts import LAYOUTS, LEAD_RULES, read_document
 from .models import AssignmentRole, Comparator, MeasureFlag, MeasureKind, MilestoneKind, PolicyDocument
@@ -193,7 +193,11 @@ def confirm_import(
 
     Writes nothing, raising PreviewStale, when the outcome differs from the preview whose
     `digest` the person confirmed; and nothing, raising ServiceError, when a change conflicts
-    with a person's edit and `skip_conflicts` (keep the edits, write the rest) was not chosen."""
+    with a person's edit and `skip_conflicts` (keep the edits, write the rest) was not chosen.
+
+    Each name the office mapped to an existing unit or group is then kept as an alias of it, in
+    the same transaction and audited with `user`, so the next import of that wording finds it
+    without asking (`report.aliases_remembered`)."""
     check_can_import_documents(user)
     parsed = _parse(data, filename, layout, lead_rule)
     mapping = dict(unit_mapping or {})
@@ -206,4 +210,5 @@ def confirm_import(
                 f"有 {len(report.conflicts)} 处与人工修改冲突,未写入任何数据。"
                 "如要保留人工修改、写入其余更改,请勾选“冲突处保留人工修改”后再确认。"
             )
+        report.aliases_remembered = [name for name, target in mapping.items() if remember_alias(name, target)]
     return report

@@ -53,6 +53,15 @@ class PolicyDocument(models.Model):
     def archived(self) -> bool:
         return self.archived_at is not None
 
+    SHORT_TITLE_LENGTH = 16
+
+    @property
+    def short_title(self) -> str:
+        """The title cut to fit beside a row (我的任务, 审核队列) when several plans are followed."""
+        if len(self.title) <= self.SHORT_TITLE_LENGTH:
+            return self.title
+        return self.title[: self.SHORT_TITLE_LENGTH - 1] + "…"
+
 
 class PartKind(models.TextChoices):
     MEASURES = "measures", _("主要举措")

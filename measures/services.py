@@ -122,6 +122,8 @@ class ImportReport:
     lead_rule: str = "named"
     # Names the document writes that cannot be units: (measure code, why); never written.
     unit_problems: list[tuple[str, str]] = field(default_factory=list)
+    # Names the office mapped in the preview and the directory now keeps as aliases (confirm_import).
+    aliases_remembered: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:

@@ -317,6 +317,8 @@ def _import_message(report) -> str:
     parts = [f"《{report.document.title}》已导入:举措 {report.measures} 项,保障措施 {report.safeguards} 项"]
     if report.new_units or report.new_groups:
         parts.append(f"新建单位 {len(report.new_units)} 个、单位组 {len(report.new_groups)} 个,请在后台确认")
+    if report.aliases_remembered:
+        parts.append(f"已将 {'、'.join(report.aliases_remembered)} 记为所选单位的别名,下次导入自动匹配")
     if report.conflicts:
         parts.append(f"冲突 {len(report.conflicts)} 处保留了人工修改")
     return ";".join(parts) + "。"

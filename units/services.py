@@ -69,6 +69,28 @@ class UnitDirectory:
         return unit
 
 
+def remember_alias(name: str, target: Unit | UnitGroup) -> bool:
+    """Keep `name` as another wording of `target` (a unit or a group), so the next import that
+    meets it finds `target` without asking. Returns whether an alias was written: a name the
+    directory already knows — as any unit's or group's name or alias — is left as it is (an
+    administrator's choice stands), as is one too long to be a name. Audited like any alias."""
+    name = name.strip()
+    if not name or len(name) > UnitAlias._meta.get_field("name").max_length:
+        return False
+    if (
+        Unit.objects.filter(name=name).exists()
+        or UnitAlias.objects.filter(name=name).exists()
+        or UnitGroup.objects.filter(name=name).exists()
+        or UnitGroupAlias.objects.filter(name=name).exists()
+    ):
+        return False
+    if isinstance(target, UnitGroup):
+        UnitGroupAlias.objects.create(name=name, group=target)
+    else:
+        UnitAlias.objects.create(name=name, unit=target)
+    return True
+
+
 @dataclass
 class DirectoryReport:
     units_created: int = 0

@@ -197,3 +197,89 @@ def test_a_layout_the_file_does_not_fit_is_refused_and_the_automatic_preview_kep
     assert "按所选版式或牵头规则无法导入" in page
     assert re.search(r"data-layout>括号内字段<", page)
     assert office.get(url).status_code == 200
+
+
+# A name the office maps in the preview is remembered as an alias (measures.importing.confirm_import).
+
+
+def _preview_and_confirm(user, data: bytes, mapping: dict):
+    from measures import importing
+
+    args = {"user": user, "data": data, "filename": "分工.docx", "file_sha256": "f" * 64}
+    shown = importing.preview_import(**args, unit_mapping=mapping)
+    return importing.confirm_import(**args, unit_mapping=mapping, digest=shown.digest)
+
+
+def test_confirming_a_mapping_keeps_the_name_as_an_alias_of_the_unit_audited_with_the_person(plan, office_reviewer):
+    from auditlog.models import LogEntry
+
+    from measures import importing
+    from units.models import UnitAlias
+
+    args = {"user": office_reviewer, "data": brackets_docx(), "filename": "分工.docx", "file_sha256": "f" * 64}
+    name = importing.preview_import(**args).new_names[0]
+    tax = Unit.objects.get(name="市税务局")
+    report = _preview_and_confirm(office_reviewer, brackets_docx(), {name: tax})
+    assert report.aliases_remembered == [name]
+    alias = UnitAlias.objects.get(name=name)
+    assert alias.unit == tax
+    entry = LogEntry.objects.get_for_object(alias).get()
+    assert entry.actor == office_reviewer and entry.action == LogEntry.Action.CREATE
+    # The next preview of the same wording finds it without asking.
+    assert name not in importing.preview_import(**args).new_names
+
+
+def test_a_name_mapped_to_a_group_is_kept_as_an_alias_of_the_group(plan, office_reviewer):
+    from measures import importing
+    from units.models import UnitGroup, UnitGroupAlias
+
+    args = {"user": office_reviewer, "data": brackets_docx(), "filename": "分工.docx", "file_sha256": "f" * 64}
+    name = importing.preview_import(**args).new_names[-1]
+    districts = UnitGroup.objects.get(name="各区市县")
+    report = _preview_and_confirm(office_reviewer, brackets_docx(), {name: districts})
+    assert report.aliases_remembered == [name]
+    assert UnitGroupAlias.objects.get(name=name).group == districts
+    assert name not in importing.preview_import(**args).new_names
+
+
+def test_a_refused_confirmation_remembers_no_alias(plan, office_reviewer):
+    from measures import importing
+    from units.models import UnitAlias
+
+    args = {"user": office_reviewer, "data": brackets_docx(), "filename": "分工.docx", "file_sha256": "f" * 64}
+    name = importing.preview_import(**args).new_names[0]
+    tax = Unit.objects.get(name="市税务局")
+    with pytest.raises(importing.PreviewStale):
+        importing.confirm_import(**args, unit_mapping={name: tax}, digest="0" * 64)
+    assert not UnitAlias.objects.filter(name=name).exists()
+
+
+def test_remember_alias_leaves_a_name_the_directory_knows_alone(plan):
+    from units.models import UnitAlias, UnitGroup
+    from units.services import remember_alias
+
+    tax, districts = Unit.objects.get(name="市税务局"), UnitGroup.objects.get(name="各区市县")
+    taken = UnitAlias.objects.create(name="北湾某局(旧称)", unit=Unit.objects.exclude(pk=tax.pk).first())
+    assert not remember_alias("市税务局", districts)  # a unit's own name
+    assert not remember_alias("各区市县", tax)  # a group's name
+    assert not remember_alias(taken.name, tax)  # another unit's alias: the administrator's choice stands
+    assert UnitAlias.objects.get(name=taken.name).unit_id == taken.unit_id
+    assert not remember_alias("市" * 101, tax)
+    assert remember_alias(" 北湾市税务 ", tax) and UnitAlias.objects.get(name="北湾市税务").unit == tax
+
+
+def test_a_mapped_name_is_not_asked_again_on_the_next_upload(office, plan):
+    url = preview_url(upload(office, brackets_docx()))
+    page = office.get(url).content.decode()
+    first = new_names(page)
+    name = first[0]
+    tax = Unit.objects.get(name="市税务局")
+    corrections = {"layout": "", "lead_rule": "", f"map-{name_key(name)}": f"unit:{tax.pk}"}
+    page = office.post(url, {**corrections, "preview": "1", "digest": digest(page)}).content.decode()
+    response = office.post(url, {**corrections, "import": "1", "confirm": "on", "digest": digest(page)})
+    assert response.status_code == 302
+    assert "记为所选单位的别名" in office.get(response["Location"]).content.decode()
+    again = office.get(preview_url(upload(office, brackets_docx()))).content.decode()
+    assert name not in new_names(again)
+    # The names left alone were created by the import, so the directory knows them all now.
+    assert new_names(again) == []
