@@ -38,17 +38,15 @@ def people(*, unit_ids=None, roles: tuple[Role, ...]) -> list[User]:
     return list(users.distinct().order_by("pk"))
 
 
-def tell(event: Event, users, actor=None) -> list[Notice]:
+def tell(event: Event, users, actor=None) -> None:
     """A notice for each user but the actor, and an email to each who has not turned this kind
     off. Idempotent: an event told again finds its notices and dispatch rows already there."""
     users = [user for user in users if actor is None or user.pk != actor.pk]
-    notices = []
-    for user in users:
-        notice, _created = Notice.objects.get_or_create(
-            user=user, kind=event.kind, event=event.key,
-            defaults={"title": event.title, "body": event.body, "link": event.link},
-        )  # fmt: skip
-        notices.append(notice)
+    Notice.objects.bulk_create(
+        [Notice(user=user, kind=event.kind, event=event.key, title=event.title, body=event.body, link=event.link)
+         for user in users],
+        ignore_conflicts=True,  # one_notice_per_event: the notice told before stays as it was
+    )  # fmt: skip
     opted_out = set(EmailOptOut.objects.filter(kind=event.kind, user__in=users).values_list("user_id", flat=True))
     emails = sorted({user.email.lower() for user in users if user.email and user.pk not in opted_out})
     if emails:
@@ -58,7 +56,6 @@ def tell(event: Event, users, actor=None) -> list[Notice]:
             for email in emails
         ]
         transaction.on_commit(partial(_send, notify.record(planned)), robust=True)
-    return notices
 
 
 def _send(dispatch_ids: list[int]) -> None:
@@ -69,7 +66,7 @@ def _send(dispatch_ids: list[int]) -> None:
         deliver_dispatch.delay(pk)
 
 
-def _unit_staff(unit_ids) -> list[User]:
+def unit_staff(unit_ids) -> list[User]:
     return people(unit_ids=unit_ids, roles=(UNIT_REPORTER, UNIT_LEADER))
 
 
@@ -107,7 +104,7 @@ def report_reviewed(sender, review, actor, **kwargs):
     event = Event(
         kind, f"review:{review.pk}", f"{verdict}:{_about(report)}", body, reverse("report-detail", args=[report.pk])
     )
-    tell(event, _unit_staff([report.unit_id]), actor)
+    tell(event, unit_staff([report.unit_id]), actor)
 
 
 @receiver(signals.contributions_requested)
@@ -121,7 +118,7 @@ def contributions_requested(sender, requests, actor, **kwargs):
             NoticeKind.CONTRIBUTION_REQUESTED, f"request:{request.pk}",
             f"请报送:{measure.code}. {measure.title} · {period.label}", body, reverse("my-tasks"),
         )  # fmt: skip
-        tell(event, _unit_staff([request.unit_id]), actor)
+        tell(event, unit_staff([request.unit_id]), actor)
 
 
 @receiver(signals.contribution_submitted)
@@ -133,4 +130,4 @@ def contribution_submitted(sender, contribution, actor, **kwargs):
         contribution.progress[:200],
         reverse("measure-ledger", args=[measure.pk]) + f"#contribution-{contribution.pk}",
     )  # fmt: skip
-    tell(event, _unit_staff([unit.pk for unit in measure.lead_units()]), actor)
+    tell(event, unit_staff([unit.pk for unit in measure.lead_units()]), actor)

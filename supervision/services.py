@@ -18,12 +18,11 @@ from datetime import date
 from django.db import transaction
 from django.urls import reverse
 
-from accounts.roles import UNIT_LEADER, UNIT_REPORTER
 from core import clock
 from core.errors import NotAllowed, ServiceError
 from core.workdays import shift_working_days
 from ledger.uploads import UploadRejected, check_upload, stored_file
-from notices.events import Event, people, tell
+from notices.events import Event, tell, unit_staff
 from notices.models import NoticeKind
 
 from . import access
@@ -139,7 +138,7 @@ def open_finding(
 
 def _tell_unit(finding: Finding, kind: str, title: str, body: str, actor, key: str) -> None:
     event = Event(kind, f"finding:{finding.pk}:{key}", title, body, reverse("finding-detail", args=[finding.pk]))
-    tell(event, people(unit_ids=[finding.unit_id], roles=(UNIT_REPORTER, UNIT_LEADER)), actor)
+    tell(event, unit_staff([finding.unit_id]), actor)
 
 
 # ---- the rectification ledger ----------------------------------------------------------
