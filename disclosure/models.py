@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.frozen import FrozenOnceError, WithdrawnOnce
+from ledger.models import StoredUpload
 
 # The longest public text the office writes, and the longest message a citizen may send.
 PUBLIC_TEXT_LIMIT = 10000
@@ -138,18 +139,12 @@ class PolicyInterpretation(Publishable):
         return self.title
 
 
-class InterpretationAttachment(models.Model):
+class InterpretationAttachment(StoredUpload):
     """A file attached to an interpretation, added only while it is a draft; downloadable by the
     public only while the interpretation is published."""
 
     interpretation = models.ForeignKey(PolicyInterpretation, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("文件"), upload_to="public/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(_("类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小(字节)"))
-    sha256 = models.CharField(_("校验和"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("解读附件")

@@ -423,7 +423,24 @@ class MilestoneClaim(ReportChild):
         return f"{self.milestone} 申报完成"
 
 
-class Evidence(ReportChild):
+class StoredUpload(models.Model):
+    """What every kept upload records besides its file (ledger.uploads.stored_file fills it):
+    evidence here, a finding's evidence, an interpretation's attachment."""
+
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    sha256 = models.CharField(_("校验和"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=clock.now)
+
+    class Meta:
+        abstract = True
+
+
+class Evidence(StoredUpload, ReportChild):
     """An uploaded file backing a report or a contribution. Stored outside the web root;
     served only by a view that checks who asks."""
 
@@ -432,12 +449,6 @@ class Evidence(ReportChild):
         Contribution, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
     )
     file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(_("类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小(字节)"))
-    sha256 = models.CharField(_("校验和"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("上传人"))
-    uploaded_at = models.DateTimeField(_("上传时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("佐证材料")

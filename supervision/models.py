@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-
-TEXT_LIMIT = 5000
+from ledger.models import TEXT_LIMIT, StoredUpload
 
 
 class Inspection(models.Model):
@@ -162,17 +161,11 @@ class FindingStep(AppendOnly):
         return f"{self.get_kind_display()} · {self.finding_id}"
 
 
-class FindingEvidence(AppendOnly):
+class FindingEvidence(StoredUpload, AppendOnly):
     """A file backing a progress step; stored under MEDIA_ROOT, downloaded through a checked view."""
 
     step = models.ForeignKey(FindingStep, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("文件"), upload_to="supervision/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(_("类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小(字节)"))
-    sha256 = models.CharField(_("校验和"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("整改佐证材料")
