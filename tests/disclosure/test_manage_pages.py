@@ -89,3 +89,29 @@ def test_good_practice_from_a_reviewers_mark_to_the_public(client, plan, periods
     client.post(reverse("good-practice-publish", args=[item.pk]))
     page = client.get(reverse("public-good-practice")).content.decode()
     assert "公开的文字" in page and "内部意见" not in page and "市工商局" in page
+
+
+def test_the_feedback_list_costs_the_same_queries_for_one_or_many_rows(
+    client, plan, office_reviewer, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from disclosure import services
+
+    measure = plan.measures.get(number=2)
+
+    def send(n):
+        for i in range(n):
+            services.receive_feedback(
+                content=f"反映{i}", contact="", measure_id=measure.pk, client_address=f"10.0.0.{i}"
+            )
+
+    send(1)
+    client.force_login(office_reviewer)
+    client.get(reverse("feedback-list"))
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse("feedback-list")).status_code == 200
+    send(4)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(reverse("feedback-list")).status_code == 200
