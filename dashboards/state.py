@@ -31,6 +31,11 @@ class Board:
     def programme(self) -> engine.Programme:
         return engine.programme(engine.monitored_measures(self.measures_query).order_by("position"), self.as_of)
 
+    @cached_property
+    def counts(self) -> engine.Programme:
+        """The engine's tally: what the overview counts, without a row per sent report."""
+        return engine.tally(engine.monitored_measures(self.measures_query).order_by("position"), self.as_of)
+
     @property
     def measures(self) -> list:
         return self.programme.measures
@@ -110,15 +115,22 @@ def by_section_and_unit(measures, lights: dict[int, str]) -> tuple[list, list]:
     )
 
 
+def recently_overdue(answer: engine.Programme) -> tuple[list, list]:
+    """What became overdue in the last NEW_WINDOW_DAYS: milestones, reports."""
+    return answer.newly_overdue(answer.as_of - timedelta(days=NEW_WINDOW_DAYS))
+
+
 def overview(state: Board) -> Overview:
-    sections, units = by_section_and_unit(state.measures, state.measure_lights)
-    new_milestones, new_reports = state.programme.newly_overdue(state.as_of - timedelta(days=NEW_WINDOW_DAYS))
-    this_period = state.programme.judged_period
-    in_period = [r for r in state.reports if this_period and r.period.pk == this_period.pk]
+    counts = state.counts
+    sections, units = by_section_and_unit(counts.measures, counts.measure_lights)
+    new_milestones, new_reports = recently_overdue(counts)
+    this_period = counts.judged_period
+    reports = [r for r in counts.reports if not state.unit_id or r.unit.pk == state.unit_id]
+    in_period = [r for r in reports if this_period and r.period.pk == this_period.pk]
     return Overview(
         board=state,
-        measures_by_light=light_counts(Counter(state.measure_lights.values())),
-        milestones_by_light=light_counts(Counter(row.light for row in state.milestones)),
+        measures_by_light=light_counts(Counter(counts.measure_lights.values())),
+        milestones_by_light=light_counts(Counter(row.light for row in counts.milestones)),
         by_section=sections,
         by_unit=units,
         newly_overdue=new_milestones,
@@ -126,7 +138,7 @@ def overview(state: Board) -> Overview:
         this_period=this_period,
         period_missing=[r for r in in_period if r.state == ObligationState.MISSING],
         period_late=[r for r in in_period if r.state == ObligationState.LATE],
-        targets_behind=[t for t in state.targets if t.verdict in SHORT_OF_TARGET],
+        targets_behind=[t for t in counts.targets if t.verdict in SHORT_OF_TARGET],
     )
 
 
@@ -187,7 +199,7 @@ def whole_programme(as_of: date, *, unit_id: int | None = None) -> WholeProgramm
     measures = Measure.objects.filter(document__in=[d.pk for d in documents])  # exactly the listed ones
     if unit_id:
         measures = measures.filter(pk__in=Assignment.objects.leads_of(unit_id).values("measure_id"))
-    answer = engine.programme(engine.monitored_measures(measures).order_by("document_id", "position"), as_of)
+    answer = engine.tally(engine.monitored_measures(measures).order_by("document_id", "position"), as_of)
     day = f"{as_of:%Y-%m-%d}"
     rows = {
         d.pk: DocumentRow(d, _query(document=d.pk, as_of=day, unit=unit_id), _query(document=d.pk, as_of=day))

@@ -32,7 +32,7 @@ from . import cache, ranking
 from .forms import WithdrawForm
 from .map import battle_map, text_rows
 from .models import RankingSnapshot
-from .state import board, overview, whole_programme
+from .state import board, overview, recently_overdue, whole_programme
 
 
 def _filters(request) -> dict:
@@ -140,7 +140,7 @@ def milestone_list(request, state):
     if light := request.GET.get("light"):
         rows = [r for r in rows if r.light == light]
     if request.GET.get("newly"):
-        rows = [r for r in overview(state).newly_overdue]
+        rows = recently_overdue(state.programme)[0]
     rows = sorted(rows, key=lambda r: (r.milestone.due_date or date.max, r.measure.position))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return {"page_obj": page, "rows": page.object_list, "light": light or ""}

@@ -23,7 +23,8 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from core.clock import end_of_day, local_day
@@ -194,7 +195,7 @@ class Programme:
     @property
     def judged_period(self) -> ReportingPeriod | None:
         """The latest period whose reports were due before `as_of`: "this period" on the boards."""
-        return max((p for p in self.periods if is_judged(p, self.as_of)), key=lambda p: p.due_on, default=None)
+        return latest_judged(self.periods, self.as_of)
 
     def newly_overdue(self, since: date) -> tuple[list[MilestoneRow], list[OwedReport]]:
         """What became overdue after `since`: a milestone the day after its due date, a report
@@ -208,6 +209,10 @@ def is_judged(period: ReportingPeriod, as_of: date) -> bool:
     """A period is judged on `as_of` once its due date has passed: its reports are on time,
     late or missing, no longer pending. (judged_periods is the same rule as a query.)"""
     return period.due_on < as_of
+
+
+def latest_judged(periods, as_of: date) -> ReportingPeriod | None:
+    return max((p for p in periods if is_judged(p, as_of)), key=lambda p: p.due_on, default=None)
 
 
 def judged_periods(as_of: date) -> QuerySet[ReportingPeriod]:
@@ -227,13 +232,7 @@ def programme(measures, as_of: date) -> Programme:
     contributions = _contribution_versions(ids, periods, before)
     completed_after, completed_on = _completions(reports)
 
-    milestones = [
-        MilestoneRow(
-            m, measure, rules.milestone_state(m.due_date, done_on.get(m.pk), as_of, horizon), done_on.get(m.pk), as_of
-        )
-        for measure in measures
-        for m in measure.milestones.all()
-    ]
+    milestones = _milestone_rows(measures, done_on, as_of, horizon)
     report_rows = _by_key(reports, lambda r: (r.measure_id, r.period_id))
     contribution_rows = _by_key(contributions, lambda c: (c.measure_id, c.period_id, c.unit_id))
     owed, shared = [], {}
@@ -276,6 +275,63 @@ def reports_owed_in(measures, period_ids, as_of: date) -> list[OwedReport]:
     return owed
 
 
+def tally(measures, as_of: date) -> Programme:
+    """What the boards count on `as_of`, without a row per owed report: a Programme whose
+    milestones, targets, completions and measure lights are programme()'s, and whose owed rows
+    are only the consolidated reports a board counts — those of the judged period, and those not
+    sent by the end of the day (missing, due soon or pending; drafts are read for them) — exactly
+    as programme() has them. A measure's light reads only its missing and due-soon reports, so
+    it is the same. Cost grows with the measures and the unsent reports, not with the history:
+    the sent ones are left in the database (tests/deadlines/test_tally.py checks the equality)."""
+    measures = list(measures)
+    ids = [m.pk for m in measures]
+    before = end_of_day(as_of)
+    horizon = rules.warning_horizon(as_of)
+    periods = sorted(opened_periods(as_of), key=lambda p: p.starts_on)
+    done_on = _milestones_done(ids, before)
+    completed_after, completed_on = _completions(
+        _report_versions(ids, periods, before, status=ProgressStatus.COMPLETED)
+    )
+    milestones = _milestone_rows(measures, done_on, as_of, horizon)
+    judged = latest_judged(periods, as_of)
+    unsent = _unsent(ids, periods, before)
+    drafts = _report_versions(ids, periods, before, Q(submitted_at__isnull=True) | Q(submitted_at__gte=before))
+    versions = [v for v in drafts if (v.measure_id, v.period_id) in unsent]  # all an unsent pair has
+    counted = set(unsent)
+    if judged is not None:
+        versions += [v for v in _report_versions(ids, [judged], before) if (v.measure_id, v.period_id) not in unsent]
+        counted |= {(pk, judged.pk) for pk in ids}
+    rows = _by_key(versions, lambda r: (r.measure_id, r.period_id))
+    owed = []
+    for measure in measures:
+        closed, leads = completed_after.get(measure.pk), measure.lead_units()
+        for period in periods if leads else ():
+            if (measure.pk, period.pk) not in counted or not still_owed(period, closed):
+                continue
+            versions = rows.get((measure.pk, period.pk), [])
+            row = _owed_row(measure, period, leads[0], Kind.REPORT, versions, as_of, horizon, before)
+            owed += [replace(row, unit=unit, key=(measure.pk, period.pk, unit.pk, Kind.REPORT)) for unit in leads]
+    targets = _targets(measures, periods, ids, before, as_of)
+    return Programme(as_of, horizon, measures, periods, milestones, owed, targets, completed_on)
+
+
+def _unsent(measure_ids, periods, before: datetime) -> set[tuple[int, int]]:
+    """(measure, period) pairs among these with no consolidated report sent before `before`: an
+    anti-join in the database, so the sent ones (nearly all, in a long ledger) never leave it."""
+    if not measure_ids or not periods:
+        return set()
+    period_ids = [p.pk for p in periods]
+    sql = (
+        f"SELECT m.id, p.id FROM {Measure._meta.db_table} m, {ReportingPeriod._meta.db_table} p "
+        f"WHERE m.id IN ({', '.join(['%s'] * len(measure_ids))}) AND p.id IN ({', '.join(['%s'] * len(period_ids))}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {ProgressReport._meta.db_table} r "
+        "WHERE r.measure_id = m.id AND r.period_id = p.id AND r.submitted_at < %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*measure_ids, *period_ids, connection.ops.adapt_datetimefield_value(before)])
+        return set(cursor.fetchall())
+
+
 def owed_reports(measures, periods, completed_after: dict[int, date]):
     """(measure, period, unit, kind) for every report owed: a pure function of the plan, the
     opened periods and the completions. Each lead unit owes the consolidated report; each
@@ -288,12 +344,28 @@ def owed_reports(measures, periods, completed_after: dict[int, date]):
         co_units = measure.contributing_units()
         closed = completed_after.get(measure.pk)
         for period in periods:
-            if closed is not None and period.starts_on > closed:
+            if not still_owed(period, closed):
                 continue
             for unit in leads:
                 yield measure, period, unit, Kind.REPORT
             for unit in co_units:
                 yield measure, period, unit, Kind.CONTRIBUTION
+
+
+def still_owed(period: ReportingPeriod, closed: date | None) -> bool:
+    """Whether a measure owes reports for `period`, `closed` being the end of the period in
+    which it was reported done (None: not done)."""
+    return closed is None or period.starts_on <= closed
+
+
+def _milestone_rows(measures, done_on: dict[int, date], as_of: date, horizon: date) -> list[MilestoneRow]:
+    return [
+        MilestoneRow(
+            m, measure, rules.milestone_state(m.due_date, done_on.get(m.pk), as_of, horizon), done_on.get(m.pk), as_of
+        )
+        for measure in measures
+        for m in measure.milestones.all()
+    ]
 
 
 def _milestones_done(measure_ids, before: datetime) -> dict[int, date]:
@@ -309,12 +381,12 @@ def _milestones_done(measure_ids, before: datetime) -> dict[int, date]:
     return done
 
 
-def _report_versions(measure_ids, periods, before: datetime, **only) -> list[Version]:
-    """Every version of the measures' consolidated reports that existed by `before` (`only`:
-    further field filters, e.g. status)."""
+def _report_versions(measure_ids, periods, before: datetime, *conditions, **only) -> list[Version]:
+    """Every version of the measures' consolidated reports that existed by `before` (`conditions`,
+    `only`: further filters, e.g. status)."""
     rows = (
         ProgressReport.objects.filter(
-            ProgressReport.existed_by(before), measure_id__in=measure_ids, period__in=periods, **only
+            ProgressReport.existed_by(before), *conditions, measure_id__in=measure_ids, period__in=periods, **only
         )
         .order_by("version")
         .values_list(

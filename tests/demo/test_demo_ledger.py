@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import User
 from dashboards.ranking import compute_ranking, current_formula, window_start
 from dashboards.state import board, overview
+from deadlines import engine
 from deadlines.models import MilestoneStatus, ReportObligation
 from deadlines.scan import scan_deadlines
 from demo.history import LABEL
@@ -291,3 +292,35 @@ def test_a_scan_every_day_changes_nothing_either(demo, unscanned):
         assert after == unscanned[checkpoint], checkpoint
         assert stored(document) == {key: after[key] for key in ("milestones", "reports")}, checkpoint
     assert scanned == DAILY_RUN * len(DAYS)
+
+
+# The tally the boards count with is the engine's answer, less the sent reports
+
+
+def comparable(row) -> tuple:
+    latest = row.latest.pk if row.latest else None
+    return (row.key, row.state, row.submitted_at, latest, row.stage, row.first_decision)
+
+
+def test_the_tally_counts_what_the_whole_answer_says_on_every_day(demo):
+    """engine.tally (the boards' counts) against engine.programme on the twenty days: the same
+    milestones, targets, completions and lights, and the same rows for every report it keeps —
+    which are all those not sent by the day and all those of the judged period."""
+    measures = engine.monitored_measures(demo.document.measures.all()).order_by("position")
+    for day in DAYS:
+        whole, counted = engine.programme(measures, day), engine.tally(measures, day)
+        assert [(r.milestone.pk, r.state, r.completed_on) for r in counted.milestones] == [
+            (r.milestone.pk, r.state, r.completed_on) for r in whole.milestones
+        ], day
+        assert [(t.target.pk, t.year, t.verdict, t.value) for t in counted.targets] == [
+            (t.target.pk, t.year, t.verdict, t.value) for t in whole.targets
+        ], day
+        assert counted.completed_on == whole.completed_on, day
+        assert counted.measure_lights == whole.measure_lights, day
+        assert counted.judged_period == whole.judged_period, day
+        judged = whole.judged_period
+        kept = [r for r in whole.reports if r.submitted_at is None or (judged is not None and r.period.pk == judged.pk)]
+        assert sorted(map(comparable, counted.reports)) == sorted(map(comparable, kept)), day
+        assert sorted(r.key for r in counted.newly_overdue(day - timedelta(days=7))[1]) == sorted(
+            r.key for r in whole.newly_overdue(day - timedelta(days=7))[1]
+        ), day
