@@ -19,17 +19,19 @@ NEW_WINDOW_DAYS = 7  # "newly overdue" on the boards: in the last week
 
 @dataclass
 class Board:
-    """The engine's answer for one document, optionally narrowed to a section or a lead unit.
-    Computed on first use: a page that needs only the document and the day costs nothing."""
+    """The engine's answer for one document (None: all active documents), optionally narrowed
+    to a section or a lead unit. Computed on first use: a page that needs only the document and
+    the day costs nothing."""
 
-    document: PolicyDocument
+    document: PolicyDocument | None
     as_of: date
     measures_query: QuerySet
     unit_id: int | None = None
 
     @cached_property
     def programme(self) -> engine.Programme:
-        return engine.programme(engine.monitored_measures(self.measures_query).order_by("position"), self.as_of)
+        measures = engine.monitored_measures(self.measures_query).order_by("document_id", "position")
+        return engine.programme(measures, self.as_of)
 
     @property
     def measures(self) -> list:
@@ -54,10 +56,13 @@ class Board:
         return [r for r in rows if r.unit.pk == self.unit_id] if self.unit_id else rows
 
 
-def board(document: PolicyDocument, as_of: date, *, section: str = "", unit_id: int | None = None) -> Board:
-    """The document's monitored measures on `as_of`, optionally of one section (numeral) or led
-    by one unit (named, or through a group)."""
-    measures = document.measures.all()
+def board(document: PolicyDocument | None, as_of: date, *, section: str = "", unit_id: int | None = None) -> Board:
+    """The document's monitored measures on `as_of` (with no document, those of every active
+    one), optionally of one section (numeral) or led by one unit (named, or through a group)."""
+    if document is None:
+        measures = Measure.objects.filter(document__archived_at__isnull=True)
+    else:
+        measures = document.measures.all()
     if section:
         measures = measures.filter(section__numeral=section)
     if unit_id:

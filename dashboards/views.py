@@ -42,6 +42,9 @@ def _filters(request) -> dict:
     }
 
 
+ALL_DOCUMENTS = "all"  # ?document=all: the pages that can span documents (the ranking) take every active one
+
+
 def _document(source) -> PolicyDocument | None:
     """The document named by ?document= (404 if none has that id), else the current one: the
     most recent that is not archived."""
@@ -50,8 +53,14 @@ def _document(source) -> PolicyDocument | None:
     return current_document()
 
 
-def dashboard_page(template):
-    """Login, the reader roles, the filters and the document: what every dashboard needs."""
+def _spans_documents(source) -> bool:
+    return source.get("document", "").strip() == ALL_DOCUMENTS
+
+
+def dashboard_page(template, *, spans_documents: bool = False):
+    """Login, the reader roles, the filters and the document: what every dashboard needs. A
+    page that `spans_documents` also takes ?document=all: then the board's document is None and
+    its measures are those of every active document."""
 
     def decorate(build):
         @login_required
@@ -59,22 +68,28 @@ def dashboard_page(template):
         def view(request):
             if not access.reads_everything(request.user):
                 raise PermissionDenied("看板仅供市营商办、督查人员和管理员使用")
-            document = _document(request.GET)
-            if document is None:
-                return render(request, "dashboards/empty.html", {"nav": "dashboard"})
+            spanning = spans_documents and _spans_documents(request.GET)
+            document = None if spanning else _document(request.GET)
+            if document is None and not (spanning and PolicyDocument.objects.filter(archived_at__isnull=True).exists()):
+                return render(request, "dashboards/empty.html", {"nav": "dashboard", "spanning": spanning})
             filters = _filters(request)
             state = board(document, **filters)
+            query = request.GET.copy()
+            if spanning:  # the other tabs show one document: they get the query without it
+                query.pop("document")
+                led = {"assignments__measure__document__archived_at__isnull": True}
+            else:
+                led = {"assignments__measure__document": document}
             context = {
                 "nav": "dashboard",
                 "state": state,
                 "filters": filters,
-                "query": request.GET.urlencode(),
+                "query": query.urlencode(),
                 "calendar_warning": calendar_warning_on(filters["as_of"]),
                 "documents": document_choices(),
-                "sections": document.sections.filter(part="measures").order_by("position"),
-                "units": Unit.objects.filter(assignments__role="lead", assignments__measure__document=document)
-                .distinct()
-                .order_by("name"),
+                "spans_documents": spans_documents,
+                "sections": document.sections.filter(part="measures").order_by("position") if document else [],
+                "units": Unit.objects.filter(assignments__role="lead", **led).distinct().order_by("name"),
                 **build(request, state),
             }
             return render(request, template, context)
@@ -169,9 +184,10 @@ def _period_for(request, as_of):
     return ranking.default_period(as_of)
 
 
-@dashboard_page("dashboards/ranking.html")
+@dashboard_page("dashboards/ranking.html", spans_documents=True)
 def ranking_page(request, state):
-    """The live ranking of a period as of a date; the office may publish (freeze) it."""
+    """The live ranking of a period as of a date, of one document or (?document=all) of every
+    active document together; the office may publish (freeze) it."""
     period = _period_for(request, state.as_of)
     if period is None:
         return {"ranking": None, "periods": []}
@@ -199,9 +215,11 @@ def publish_ranking(request):
     if not access.can_review(request.user):
         raise PermissionDenied("只有市营商办可以发布排名")
     source = request.POST if request.method == "POST" else request.GET
-    document = _document(source)
-    if document is None:
+    spanning = _spans_documents(source)
+    document = None if spanning else _document(source)
+    if document is None and not spanning:
         raise Http404("还没有导入任何政策文件")
+    scope = ALL_DOCUMENTS if spanning else document.pk
     period = get_object_or_404(ReportingPeriod, pk=parse_id(source.get("period"), "period", default=0))
     as_of = parse_date(source.get("as_of"), "as_of")
     if as_of is None:
@@ -214,7 +232,7 @@ def publish_ranking(request):
         except ServiceError as exc:
             messages.error(request, str(exc))
             return redirect(
-                f"{reverse('dashboard-ranking')}?document={document.pk}&period={period.pk}&as_of={as_of:%Y-%m-%d}"
+                f"{reverse('dashboard-ranking')}?document={scope}&period={period.pk}&as_of={as_of:%Y-%m-%d}"
             )
         messages.success(request, f"{period.label}的综合排名已发布并冻结")
         return redirect("ranking-snapshot", snapshot.pk)
@@ -225,6 +243,7 @@ def publish_ranking(request):
         "period": period,
         "as_of": as_of,
         "document": document,
+        "scope": scope,
         "calendar_warning": calendar_warning_on(as_of),
     }
     return render(request, "dashboards/ranking_publish.html", context)
@@ -278,7 +297,13 @@ def ranking_unit(request, pk, unit_id):
     row = next((r for r in snapshot.data["rows"] if r["unit_id"] == unit_id), None)
     if row is None:
         raise Http404("该单位不在此次排名中")
-    context = {"nav": "dashboard", "snapshot": snapshot, "row": row, "components": snapshot.data["components"]}
+    context = {
+        "nav": "dashboard",
+        "snapshot": snapshot,
+        "row": row,
+        "components": snapshot.data["components"],
+        "spanning": "documents" in snapshot.data,  # each item then names its document
+    }
     return render(request, "dashboards/ranking_unit.html", context)
 
 
