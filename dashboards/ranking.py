@@ -37,7 +37,8 @@ from deadlines import engine
 from deadlines.models import MilestoneState, ObligationState, TargetVerdict
 from ledger import access
 from ledger.models import ReportingPeriod, ReportReview, ReviewDecision
-from measures.models import DATED_KINDS, Measure, PolicyDocument
+from measures.models import DATED_KINDS, Measure
+from measures.selectors import active_documents
 from supervision import selectors as supervision
 
 from .models import RankingFormula, RankingSnapshot
@@ -65,20 +66,11 @@ def window_start(period: ReportingPeriod) -> date:
 ALL_DOCUMENTS_TITLE = "全部政策文件"
 
 
-def active_documents() -> list[PolicyDocument]:
-    """What a ranking of all documents covers: every document not archived, most recent first."""
-    return list(
-        PolicyDocument.objects.filter(archived_at__isnull=True)
-        .only("id", "title", "published_on", "archived_at")
-        .order_by("-published_on", "-id")
-    )
-
-
 def compute_ranking(document, period: ReportingPeriod, formula: RankingFormula, as_of: date) -> dict:
     """The ranking of `document`'s lead units, or with `document` None of every active
     document's lead units together (one engine call whatever the number of documents)."""
     if document is None:
-        documents = active_documents()
+        documents = list(active_documents().only("id", "title"))
         measures = Measure.objects.filter(document__in=[d.pk for d in documents])  # exactly the listed ones
     else:
         documents, measures = None, document.measures.all()
@@ -279,7 +271,7 @@ def publish(user, document, period: ReportingPeriod, as_of: date) -> RankingSnap
     if RankingSnapshot.objects.live().filter(document=document, period=period).exists():
         scope = "" if document is not None else ALL_DOCUMENTS_TITLE
         raise ServiceError(f"{period.label}{scope}的排名已发布;如需更正,请先撤回已发布的排名")
-    if document is None and not PolicyDocument.objects.filter(archived_at__isnull=True).exists():
+    if document is None and not active_documents().exists():
         raise ServiceError("没有未归档的政策文件,无法发布全部文件的排名")
     formula = current_formula()
     data = compute_ranking(document, period, formula, as_of)

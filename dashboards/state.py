@@ -13,6 +13,7 @@ from deadlines import engine
 from deadlines.models import Light, ObligationState, TargetVerdict
 from deadlines.rules import LIGHT_ORDER
 from measures.models import Assignment, Measure, PolicyDocument
+from measures.selectors import active_documents
 
 NEW_WINDOW_DAYS = 7  # "newly overdue" on the boards: in the last week
 
@@ -60,7 +61,7 @@ def board(document: PolicyDocument | None, as_of: date, *, section: str = "", un
     """The document's monitored measures on `as_of` (with no document, those of every active
     one), optionally of one section (numeral) or led by one unit (named, or through a group)."""
     if document is None:
-        measures = Measure.objects.filter(document__archived_at__isnull=True)
+        measures = Measure.objects.filter(document__in=active_documents())
     else:
         measures = document.measures.all()
     if section:
@@ -184,11 +185,7 @@ def _query(**params) -> str:
 def whole_programme(as_of: date, *, unit_id: int | None = None) -> WholeProgramme:
     """Every active (not archived) document on `as_of`, optionally only the measures one unit
     leads (named, or through a group) and that unit's reports: one engine call for all."""
-    documents = list(
-        PolicyDocument.objects.filter(archived_at__isnull=True)
-        .only("id", "title", "published_on", "archived_at")
-        .order_by("-published_on", "-id")
-    )
+    documents = list(active_documents().only("id", "title", "published_on", "archived_at"))
     measures = Measure.objects.filter(document__in=[d.pk for d in documents])  # exactly the listed ones
     if unit_id:
         measures = measures.filter(pk__in=Assignment.objects.leads_of(unit_id).values("measure_id"))

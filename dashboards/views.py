@@ -22,7 +22,7 @@ from deadlines.rules import calendar_warning_on
 from ledger import access
 from ledger.models import ReportingPeriod
 from measures.models import PolicyDocument
-from measures.selectors import current_document, document_choices
+from measures.selectors import active_documents, current_document, document_choices
 from supervision import access as supervision_access
 from supervision import selectors as supervision
 from units.models import Unit
@@ -70,14 +70,14 @@ def dashboard_page(template, *, spans_documents: bool = False):
                 raise PermissionDenied("看板仅供市营商办、督查人员和管理员使用")
             spanning = spans_documents and _spans_documents(request.GET)
             document = None if spanning else _document(request.GET)
-            if document is None and not (spanning and PolicyDocument.objects.filter(archived_at__isnull=True).exists()):
+            if document is None and not (spanning and active_documents().exists()):
                 return render(request, "dashboards/empty.html", {"nav": "dashboard", "spanning": spanning})
             filters = _filters(request)
             state = board(document, **filters)
             query = request.GET.copy()
             if spanning:  # the other tabs show one document: they get the query without it
                 query.pop("document")
-                led = {"assignments__measure__document__archived_at__isnull": True}
+                led = {"assignments__measure__document__in": active_documents()}
             else:
                 led = {"assignments__measure__document": document}
             context = {
@@ -115,7 +115,7 @@ def programme_page(request):
     as_of = parse_date(request.GET.get("as_of"), "as_of", default=timezone.localdate())
     unit_id = parse_id(request.GET.get("unit"), "unit")
     units = list(
-        Unit.objects.filter(assignments__role="lead", assignments__measure__document__archived_at__isnull=True)
+        Unit.objects.filter(assignments__role="lead", assignments__measure__document__in=active_documents())
         .distinct()
         .order_by("name")
     )

@@ -7,7 +7,6 @@ from collections import defaultdict
 from datetime import date
 
 import pytest
-import time_machine
 from django.db import reset_queries
 from django.test import Client
 from django.urls import reverse
@@ -17,12 +16,10 @@ from pypdf import PdfReader
 from dashboards.models import RankingSnapshot
 from dashboards.ranking import COMPONENTS, _rank, _row, compute_ranking, publish, withdraw
 from ledger import services
-from ledger.periods import open_periods
 from measures.layouts import read_document
 from measures.services import import_document
 from measures.sources import read_source
 
-from ..ledger.conftest import fill
 from .test_ranking import formula
 
 DAY = date(2019, 7, 10)
@@ -51,20 +48,6 @@ def import_text(text: str, name: str):
 @pytest.fixture
 def second(plan):
     return import_text(SECOND, "second.txt")
-
-
-@pytest.fixture
-def june(plan, lead_reporter, office_reviewer, measure):
-    """June 2019, as in test_ranking: 市工商局 reports measure 2 of the seed plan, returned once, then approved."""
-    periods = open_periods(date(2019, 5, 1), date(2019, 6, 30))
-    with time_machine.travel("2019-07-02 10:00 +08:00", tick=False):
-        report = fill(lead_reporter, services.open_report(lead_reporter, measure, periods[1]))
-        report = services.submit_report(lead_reporter, report, report.lock_version)
-        services.review_report(office_reviewer, report, "returned", "补充数据")
-        report = fill(lead_reporter, services.open_report(lead_reporter, measure, periods[1]))
-        report = services.submit_report(lead_reporter, report, report.lock_version)
-        services.review_report(office_reviewer, report, "approved", "做法可推广", good_practice=True)
-    return periods[1]
 
 
 def _order(item):
