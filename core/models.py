@@ -51,3 +51,18 @@ class HolidayYear(models.Model):
         first = date(self.year, 1, 1)
         days = (first + timedelta(days=n) for n in range((date(self.year + 1, 1, 1) - first).days))
         return sum(1 for day in days if day in makeup or (day.weekday() < 5 and day not in holidays))
+
+
+class Revision(models.Model):
+    """A token per scope of tables, replaced by the database when a transaction that changed
+    those tables commits (core.revision): what the cached boards are keyed by."""
+
+    scope = models.CharField(primary_key=True, max_length=16)
+    token = models.UUIDField()
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self):
+        return f"{self.scope}: {self.token}"

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from core.errors import NotAllowed, ServiceError
@@ -27,7 +28,7 @@ from supervision import access as supervision_access
 from supervision import selectors as supervision
 from units.models import Unit
 
-from . import ranking
+from . import cache, ranking
 from .forms import WithdrawForm
 from .map import battle_map, text_rows
 from .models import RankingSnapshot
@@ -57,10 +58,12 @@ def _spans_documents(source) -> bool:
     return source.get("document", "").strip() == ALL_DOCUMENTS
 
 
-def dashboard_page(template, *, spans_documents: bool = False):
-    """Login, the reader roles, the filters and the document: what every dashboard needs. A
-    page that `spans_documents` also takes ?document=all: then the board's document is None and
-    its measures are those of every active document."""
+def dashboard_page(template, *, figures: str = "", spans_documents: bool = False):
+    """Login, the reader roles, the filters and the document: what every dashboard needs.
+    With `figures` (a template), the page's figures are rendered from it and cached exactly
+    (dashboards.cache): `build` runs only when they must be computed. A page that
+    `spans_documents` also takes ?document=all: then the board's document is None and its
+    measures are those of every active document."""
 
     def decorate(build):
         @login_required
@@ -86,12 +89,20 @@ def dashboard_page(template, *, spans_documents: bool = False):
                 "filters": filters,
                 "query": query.urlencode(),
                 "calendar_warning": calendar_warning_on(filters["as_of"]),
-                "documents": document_choices(),
+                "documents": SimpleLazyObject(document_choices),  # read only if the filters are rendered
                 "spans_documents": spans_documents,
                 "sections": document.sections.filter(part="measures").order_by("position") if document else [],
                 "units": Unit.objects.filter(assignments__role="lead", **led).distinct().order_by("name"),
-                **build(request, state),
             }
+            if figures:
+                context["figures"] = cache.figures(
+                    f"{template}#{document.pk if document else ALL_DOCUMENTS}",
+                    request.GET.items(),
+                    filters["as_of"],
+                    lambda: render_to_string(figures, {**context, **build(request, state)}, request=request),
+                )
+            else:
+                context.update(build(request, state))
             return render(request, template, context)
 
         return view
@@ -99,7 +110,7 @@ def dashboard_page(template, *, spans_documents: bool = False):
     return decorate
 
 
-@dashboard_page("dashboards/overview.html")
+@dashboard_page("dashboards/overview.html", figures="dashboards/_overview_figures.html")
 def overview_page(request, state):
     return {"overview": overview(state), "supervision": supervision.summary(state.as_of, state.unit_id)}
 
@@ -114,18 +125,25 @@ def programme_page(request):
         raise PermissionDenied("看板仅供市营商办、督查人员和管理员使用")
     as_of = parse_date(request.GET.get("as_of"), "as_of", default=timezone.localdate())
     unit_id = parse_id(request.GET.get("unit"), "unit")
-    units = list(
-        Unit.objects.filter(assignments__role="lead", assignments__measure__document__in=active_documents())
-        .distinct()
-        .order_by("name")
-    )
+
+    def render_figures():
+        units = list(
+            Unit.objects.filter(assignments__role="lead", assignments__measure__document__in=active_documents())
+            .distinct()
+            .order_by("name")
+        )
+        context = {
+            "whole": whole_programme(as_of, unit_id=unit_id),
+            "filters": {"as_of": as_of, "unit_id": unit_id},
+            "unit": next((u for u in units if u.pk == unit_id), None),
+            "units": units,
+            "day": f"{as_of:%Y-%m-%d}",
+        }
+        return render_to_string("dashboards/_programme_figures.html", context, request=request)
+
     context = {
         "nav": "dashboard",
-        "whole": whole_programme(as_of, unit_id=unit_id),
-        "filters": {"as_of": as_of, "unit_id": unit_id},
-        "unit": next((u for u in units if u.pk == unit_id), None),
-        "units": units,
-        "day": f"{as_of:%Y-%m-%d}",
+        "figures": cache.figures("programme", request.GET.items(), as_of, render_figures),
         "calendar_warning": calendar_warning_on(as_of),
     }
     return render(request, "dashboards/programme.html", context)

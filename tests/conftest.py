@@ -120,6 +120,16 @@ def media_outside_checkout(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_board_cache():
+    """The boards' cache is keyed by revision tokens that change when a transaction commits,
+    and most tests never commit: it is off unless a test turns it on (test_board_cache.py)."""
+    from django.test.utils import override_settings
+
+    with override_settings(BOARD_CACHE=False):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_calendar():
     """Each test reads the holiday calendar afresh: a rolled-back test sends no signal to forget
