@@ -211,12 +211,21 @@ def ranking_page(request, state):
         return {"ranking": None, "periods": []}
     snapshots = RankingSnapshot.objects.filter(document=state.document, period=period).select_related("published_by")
     published = next((s for s in snapshots if not s.withdrawn), None)
-    live = ranking.compute_ranking(state.document, period, ranking.current_formula(), state.as_of)
+    formula = ranking.current_formula()  # never edited, a new version: it keys the cached ranking
+    scope = state.document.pk if state.document else ALL_DOCUMENTS
+    computed = cache.kept(
+        f"ranking#{scope}#{period.pk}#{formula.version}",
+        (),
+        state.as_of,
+        lambda: ranking.compute_ranking(state.document, period, formula, state.as_of),
+    )
+    live = computed.value
     findings = supervision.finding_counts_by_unit(state.as_of)  # shown beside the score, not part of it
     for row in live["rows"]:
         row["findings"] = findings.get(row["unit_id"], {"open": 0, "overdue": 0})
     return {
         "ranking": live,
+        "figures": computed,  # when the ranking was computed, and whether it came from the cache
         "period": period,
         "published": published,
         "withdrawn": [s for s in snapshots if s.withdrawn],
