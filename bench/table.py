@@ -79,6 +79,7 @@ def pages(as_of: date) -> list[tuple[str, str, str]]:
         ("我的任务", reverse("my-tasks"), "tasks"),
         ("measure ledger", reverse("measure-ledger", args=[measure.pk]), "office"),
         ("ranking", f"/dashboard/ranking/?as_of={as_of}", "office"),
+        ("ranking of all documents", f"/dashboard/ranking/?document=all&as_of={as_of}", "office"),
         ("login (anonymous)", dash.TRIVIAL, "anonymous"),
         ("trivial view", TRIVIAL_VIEW, "anonymous"),
     ]

@@ -29,4 +29,5 @@ class RankingFormulaAdmin(admin.ModelAdmin):
 @admin.register(RankingSnapshot)
 class RankingSnapshotAdmin(ReadOnlyAdmin):
     list_display = ["period", "document", "formula", "as_of", "published_by", "published_at"]
+    empty_value_display = "全部政策文件"  # only the document can be empty: the ranking of all active documents
     list_select_related = ["period", "document", "formula", "published_by"]

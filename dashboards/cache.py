@@ -50,14 +50,28 @@ def cache_key(page: str, params, day: date) -> str | None:
     return "board:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def figures(page: str, params, day: date, render: Callable[[], str]) -> Figures:
-    """The figures of `page` for `params` (name, value pairs) and `day`: from the cache, or
-    `render()`ed now and kept."""
+@dataclass(frozen=True)
+class Kept:
+    value: object  # anything the cache can pickle: a fresh copy is returned on every hit
+    computed_at: datetime
+    cached: bool = False
+
+
+def kept(page: str, params, day: date, compute: Callable[[], object]) -> Kept:
+    """What `compute()` gives for `page`, `params` (name, value pairs) and `day`: from the
+    cache, or computed now and kept."""
     key = cache_key(page, params, day)
     store = caches["boards"]
     if key is not None and (found := store.get(key)) is not None:
-        return Figures(found.html, found.computed_at, cached=True)
-    fresh = Figures(render(), clock.now())
+        return Kept(found.value, found.computed_at, cached=True)
+    fresh = Kept(compute(), clock.now())
     if key is not None:
         store.set(key, fresh, timeout=None)
     return fresh
+
+
+def figures(page: str, params, day: date, render: Callable[[], str]) -> Figures:
+    """The figures of `page` for `params` (name, value pairs) and `day`: from the cache, or
+    `render()`ed now and kept."""
+    found = kept(page, params, day, render)
+    return Figures(found.value, found.computed_at, cached=found.cached)

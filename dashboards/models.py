@@ -62,9 +62,10 @@ class RankingSnapshot(WithdrawnOnce):
     """A period's ranking as published: the rows, their components and the items behind
     them, plus the bulletin's lists — frozen, so a bulletin regenerated later is the same.
     It is never edited; it can only be withdrawn once, with a reason (audited), after which
-    the period may be published again."""
+    the period may be published again. A snapshot without a document is the ranking of all the
+    documents that were active (not archived) when it was published; its data lists them."""
 
-    document = models.ForeignKey("measures.PolicyDocument", on_delete=models.PROTECT)
+    document = models.ForeignKey("measures.PolicyDocument", on_delete=models.PROTECT, null=True, blank=True)
     period = models.ForeignKey("ledger.ReportingPeriod", on_delete=models.PROTECT, related_name="rankings")
     formula = models.ForeignKey(RankingFormula, on_delete=models.PROTECT)
     as_of = models.DateField(_("数据截至"))
@@ -84,6 +85,12 @@ class RankingSnapshot(WithdrawnOnce):
                 condition=models.Q(withdrawn_at__isnull=True),
                 name="one_live_ranking_per_period",
             ),
+            # NULL is distinct from NULL in a unique index: the all-documents ranking needs its own.
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=models.Q(withdrawn_at__isnull=True, document__isnull=True),
+                name="one_live_all_documents_ranking_per_period",
+            ),
             models.CheckConstraint(
                 condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdrawal_reason=""),
                 name="withdrawal_has_a_reason",
@@ -91,6 +98,6 @@ class RankingSnapshot(WithdrawnOnce):
         ]
 
     def __str__(self):
-        return f"{self.period} 综合排名"
+        return f"{self.period} 综合排名" + ("" if self.document_id else "(全部政策文件)")
 
     frozen_message = "已发布的排名不能修改,只能撤回一次"

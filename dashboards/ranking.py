@@ -18,6 +18,11 @@ The rules, as the README and the ranking page state them:
   are marked too and shown as a tie. With no more ranked units than that, nobody is marked.
 Every item is kept, so each number drills down to its rows. The result is JSON-ready: a
 published snapshot stores it, and the bulletin is rendered from it.
+
+The ranking is of one document, or (document None) of every active (not archived) document at
+once: the same rules over all their monitored measures, in one engine call, so a unit leading
+in several documents is ranked on its items from all of them; each item, overdue milestone and
+missed target then names its document, and the data lists the documents it covers.
 """
 
 from collections import defaultdict
@@ -32,7 +37,8 @@ from deadlines import engine
 from deadlines.models import MilestoneState, ObligationState, TargetVerdict
 from ledger import access
 from ledger.models import ReportingPeriod, ReportReview, ReviewDecision
-from measures.models import DATED_KINDS
+from measures.models import DATED_KINDS, Measure
+from measures.selectors import active_documents
 from supervision import selectors as supervision
 
 from .models import RankingFormula, RankingSnapshot
@@ -57,18 +63,32 @@ def window_start(period: ReportingPeriod) -> date:
     return date(period.starts_on.year, 1, 1)
 
 
+ALL_DOCUMENTS_TITLE = "全部政策文件"
+
+
 def compute_ranking(document, period: ReportingPeriod, formula: RankingFormula, as_of: date) -> dict:
-    state = engine.programme(engine.monitored_measures(document.measures.all()).order_by("position"), as_of)
+    """The ranking of `document`'s lead units, or with `document` None of every active
+    document's lead units together (one engine call whatever the number of documents)."""
+    if document is None:
+        documents = list(active_documents().only("id", "title"))
+        measures = Measure.objects.filter(document__in=[d.pk for d in documents])  # exactly the listed ones
+    else:
+        documents, measures = None, document.measures.all()
+    state = engine.programme(engine.monitored_measures(measures).order_by("document_id", "position"), as_of)
     start, end = window_start(period), period.ends_on
     items: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     units = {unit.pk: unit.name for measure in state.measures for unit in measure.lead_units()}
     _milestone_items(state, start, end, items)
     _report_items(state, start, period, items)
     _target_items(state, start, end, items)
+    if documents is not None:
+        _name_documents(state, (item for unit in items.values() for rows in unit.values() for item in rows))
     rows = [_row(unit_id, units[unit_id], items[unit_id], formula) for unit_id in units]
     notes = _rank(rows, formula.bottom_n)
+    covered = {} if documents is None else {"documents": [{"id": d.pk, "title": d.title} for d in documents]}
     return {
-        "document": document.title,
+        "document": document.title if document is not None else ALL_DOCUMENTS_TITLE,
+        **covered,
         "period": {"id": period.pk, "label": period.label, "due_on": period.due_on.isoformat()},
         "window": {"start": start.isoformat(), "end": end.isoformat()},
         "as_of": as_of.isoformat(),
@@ -81,7 +101,7 @@ def compute_ranking(document, period: ReportingPeriod, formula: RankingFormula, 
         "components": COMPONENTS,
         "rows": rows,
         "notes": notes,
-        **_bulletin_lists(state, period, as_of),
+        **_bulletin_lists(state, period, as_of, documents),
         # The bulletin's 督查整改 section: from the period's start to the day the data stands.
         "supervision": supervision.bulletin_section(period.starts_on, as_of),
     }
@@ -96,6 +116,13 @@ def _item(measure, label: str, due: str, state_label: str, credit: float) -> dic
         "state": state_label,
         "credit": credit,
     }
+
+
+def _name_documents(state: engine.Programme, items) -> None:
+    """Across documents a measure's code is not enough: each item also names its document."""
+    titles = {measure.pk: measure.document.title for measure in state.measures}
+    for item in items:
+        item["document"] = titles[item["measure_id"]]
 
 
 def _milestone_items(state: engine.Programme, start: date, end: date, items) -> None:
@@ -186,7 +213,12 @@ def _rank(rows: list[dict], bottom_n: int) -> list[str]:
     return notes
 
 
-def _bulletin_lists(state: engine.Programme, period: ReportingPeriod, as_of: date) -> dict:
+def _bulletin_lists(state: engine.Programme, period: ReportingPeriod, as_of: date, documents=None) -> dict:
+    """The bulletin's lists; across `documents` (all active ones) each entry names its document."""
+
+    def named(measure) -> dict:
+        return {} if documents is None else {"document": measure.document.title}
+
     overdue = defaultdict(list)
     for row in state.milestones:
         if row.state == MilestoneState.OVERDUE:
@@ -198,6 +230,7 @@ def _bulletin_lists(state: engine.Programme, period: ReportingPeriod, as_of: dat
                         "label": row.milestone.description[:60],
                         "due": row.milestone.due_date.isoformat(),
                         "days": row.days_overdue,
+                        **named(row.measure),
                     }
                 )
     missed = [
@@ -205,16 +238,19 @@ def _bulletin_lists(state: engine.Programme, period: ReportingPeriod, as_of: dat
             "measure": row.measure.code,
             "label": row.label,
             "actual": f"{row.value.normalize()}{row.target.unit}" if row.value is not None else "未报告",
+            **named(row.measure),
         }
         for row in state.targets
         if row.verdict == TargetVerdict.MISSED
     ]
+    before = clock.end_of_day(as_of)
+    reviews = ReportReview.objects.filter(good_practice=True, report__period=period, decided_at__lt=before)
+    if documents is not None:
+        reviews = reviews.filter(report__measure__document__in=[d.pk for d in documents])
     good = [
         {"measure": review.report.measure.code, "title": review.report.measure.title, "unit": review.report.unit.name,
-         "progress": review.report.progress[:200], "comment": review.comment}
-        for review in ReportReview.objects.filter(
-            good_practice=True, report__period=period, decided_at__lt=clock.end_of_day(as_of)
-        ).select_related("report__measure__section", "report__unit")
+         "progress": review.report.progress[:200], "comment": review.comment, **named(review.report.measure)}
+        for review in reviews.select_related("report__measure__section", "report__measure__document", "report__unit")
     ]  # fmt: skip
     return {"overdue": dict(sorted(overdue.items())), "targets_missed": missed, "good_practice": good}
 
@@ -226,13 +262,17 @@ def default_period(as_of: date) -> ReportingPeriod | None:
 
 @transaction.atomic
 def publish(user, document, period: ReportingPeriod, as_of: date) -> RankingSnapshot:
-    """Freeze the period's ranking as of `as_of`. One live (not withdrawn) ranking per period."""
+    """Freeze the period's ranking of `document` (None: of all active documents together) as of
+    `as_of`. One live (not withdrawn) ranking per document, or of all documents, and period."""
     if not access.can_review(user):
         raise NotAllowed("只有市营商办可以发布排名")
     if as_of < period.due_on:
         raise ServiceError(f"{period.label}的报告截止日为 {period.due_on:%Y-%m-%d},截止后才能发布该期排名")
     if RankingSnapshot.objects.live().filter(document=document, period=period).exists():
-        raise ServiceError(f"{period.label}的排名已发布;如需更正,请先撤回已发布的排名")
+        scope = "" if document is not None else ALL_DOCUMENTS_TITLE
+        raise ServiceError(f"{period.label}{scope}的排名已发布;如需更正,请先撤回已发布的排名")
+    if document is None and not active_documents().exists():
+        raise ServiceError("没有未归档的政策文件,无法发布全部文件的排名")
     formula = current_formula()
     data = compute_ranking(document, period, formula, as_of)
     try:

@@ -13,23 +13,26 @@ from deadlines import engine
 from deadlines.models import Light, ObligationState, TargetVerdict
 from deadlines.rules import LIGHT_ORDER
 from measures.models import Assignment, Measure, PolicyDocument
+from measures.selectors import active_documents
 
 NEW_WINDOW_DAYS = 7  # "newly overdue" on the boards: in the last week
 
 
 @dataclass
 class Board:
-    """The engine's answer for one document, optionally narrowed to a section or a lead unit.
-    Computed on first use: a page that needs only the document and the day costs nothing."""
+    """The engine's answer for one document (None: all active documents), optionally narrowed
+    to a section or a lead unit. Computed on first use: a page that needs only the document and
+    the day costs nothing."""
 
-    document: PolicyDocument
+    document: PolicyDocument | None
     as_of: date
     measures_query: QuerySet
     unit_id: int | None = None
 
     @cached_property
     def programme(self) -> engine.Programme:
-        return engine.programme(engine.monitored_measures(self.measures_query).order_by("position"), self.as_of)
+        measures = engine.monitored_measures(self.measures_query).order_by("document_id", "position")
+        return engine.programme(measures, self.as_of)
 
     @cached_property
     def counts(self) -> engine.Programme:
@@ -59,10 +62,13 @@ class Board:
         return [r for r in rows if r.unit.pk == self.unit_id] if self.unit_id else rows
 
 
-def board(document: PolicyDocument, as_of: date, *, section: str = "", unit_id: int | None = None) -> Board:
-    """The document's monitored measures on `as_of`, optionally of one section (numeral) or led
-    by one unit (named, or through a group)."""
-    measures = document.measures.all()
+def board(document: PolicyDocument | None, as_of: date, *, section: str = "", unit_id: int | None = None) -> Board:
+    """The document's monitored measures on `as_of` (with no document, those of every active
+    one), optionally of one section (numeral) or led by one unit (named, or through a group)."""
+    if document is None:
+        measures = Measure.objects.filter(document__in=active_documents())
+    else:
+        measures = document.measures.all()
     if section:
         measures = measures.filter(section__numeral=section)
     if unit_id:
@@ -191,11 +197,7 @@ def _query(**params) -> str:
 def whole_programme(as_of: date, *, unit_id: int | None = None) -> WholeProgramme:
     """Every active (not archived) document on `as_of`, optionally only the measures one unit
     leads (named, or through a group) and that unit's reports: one engine call for all."""
-    documents = list(
-        PolicyDocument.objects.filter(archived_at__isnull=True)
-        .only("id", "title", "published_on", "archived_at")
-        .order_by("-published_on", "-id")
-    )
+    documents = list(active_documents().only("id", "title", "published_on", "archived_at"))
     measures = Measure.objects.filter(document__in=[d.pk for d in documents])  # exactly the listed ones
     if unit_id:
         measures = measures.filter(pk__in=Assignment.objects.leads_of(unit_id).values("measure_id"))

@@ -23,7 +23,7 @@ from deadlines.rules import calendar_warning_on
 from ledger import access
 from ledger.models import ReportingPeriod
 from measures.models import PolicyDocument
-from measures.selectors import current_document, document_choices
+from measures.selectors import active_documents, current_document, document_choices
 from supervision import access as supervision_access
 from supervision import selectors as supervision
 from units.models import Unit
@@ -43,6 +43,9 @@ def _filters(request) -> dict:
     }
 
 
+ALL_DOCUMENTS = "all"  # ?document=all: the pages that can span documents (the ranking) take every active one
+
+
 def _document(source) -> PolicyDocument | None:
     """The document named by ?document= (404 if none has that id), else the current one: the
     most recent that is not archived."""
@@ -51,10 +54,16 @@ def _document(source) -> PolicyDocument | None:
     return current_document()
 
 
-def dashboard_page(template, *, figures: str = ""):
+def _spans_documents(source) -> bool:
+    return source.get("document", "").strip() == ALL_DOCUMENTS
+
+
+def dashboard_page(template, *, figures: str = "", spans_documents: bool = False):
     """Login, the reader roles, the filters and the document: what every dashboard needs.
     With `figures` (a template), the page's figures are rendered from it and cached exactly
-    (dashboards.cache): `build` runs only when they must be computed."""
+    (dashboards.cache): `build` runs only when they must be computed. A page that
+    `spans_documents` also takes ?document=all: then the board's document is None and its
+    measures are those of every active document."""
 
     def decorate(build):
         @login_required
@@ -62,26 +71,32 @@ def dashboard_page(template, *, figures: str = ""):
         def view(request):
             if not access.reads_everything(request.user):
                 raise PermissionDenied("看板仅供市营商办、督查人员和管理员使用")
-            document = _document(request.GET)
-            if document is None:
-                return render(request, "dashboards/empty.html", {"nav": "dashboard"})
+            spanning = spans_documents and _spans_documents(request.GET)
+            document = None if spanning else _document(request.GET)
+            if document is None and not (spanning and active_documents().exists()):
+                return render(request, "dashboards/empty.html", {"nav": "dashboard", "spanning": spanning})
             filters = _filters(request)
             state = board(document, **filters)
+            query = request.GET.copy()
+            if spanning:  # the other tabs show one document: they get the query without it
+                query.pop("document")
+                led = {"assignments__measure__document__in": active_documents()}
+            else:
+                led = {"assignments__measure__document": document}
             context = {
                 "nav": "dashboard",
                 "state": state,
                 "filters": filters,
-                "query": request.GET.urlencode(),
+                "query": query.urlencode(),
                 "calendar_warning": calendar_warning_on(filters["as_of"]),
                 "documents": SimpleLazyObject(document_choices),  # read only if the filters are rendered
-                "sections": document.sections.filter(part="measures").order_by("position"),
-                "units": Unit.objects.filter(assignments__role="lead", assignments__measure__document=document)
-                .distinct()
-                .order_by("name"),
+                "spans_documents": spans_documents,
+                "sections": document.sections.filter(part="measures").order_by("position") if document else [],
+                "units": Unit.objects.filter(assignments__role="lead", **led).distinct().order_by("name"),
             }
             if figures:
                 context["figures"] = cache.figures(
-                    f"{template}#{document.pk}",
+                    f"{template}#{document.pk if document else ALL_DOCUMENTS}",
                     request.GET.items(),
                     filters["as_of"],
                     lambda: render_to_string(figures, {**context, **build(request, state)}, request=request),
@@ -113,7 +128,7 @@ def programme_page(request):
 
     def render_figures():
         units = list(
-            Unit.objects.filter(assignments__role="lead", assignments__measure__document__archived_at__isnull=True)
+            Unit.objects.filter(assignments__role="lead", assignments__measure__document__in=active_documents())
             .distinct()
             .order_by("name")
         )
@@ -187,20 +202,30 @@ def _period_for(request, as_of):
     return ranking.default_period(as_of)
 
 
-@dashboard_page("dashboards/ranking.html")
+@dashboard_page("dashboards/ranking.html", spans_documents=True)
 def ranking_page(request, state):
-    """The live ranking of a period as of a date; the office may publish (freeze) it."""
+    """The live ranking of a period as of a date, of one document or (?document=all) of every
+    active document together; the office may publish (freeze) it."""
     period = _period_for(request, state.as_of)
     if period is None:
         return {"ranking": None, "periods": []}
     snapshots = RankingSnapshot.objects.filter(document=state.document, period=period).select_related("published_by")
     published = next((s for s in snapshots if not s.withdrawn), None)
-    live = ranking.compute_ranking(state.document, period, ranking.current_formula(), state.as_of)
+    formula = ranking.current_formula()  # never edited, a new version: it keys the cached ranking
+    scope = state.document.pk if state.document else ALL_DOCUMENTS
+    computed = cache.kept(
+        f"ranking#{scope}#{period.pk}#{formula.version}",
+        (),
+        state.as_of,
+        lambda: ranking.compute_ranking(state.document, period, formula, state.as_of),
+    )
+    live = computed.value
     findings = supervision.finding_counts_by_unit(state.as_of)  # shown beside the score, not part of it
     for row in live["rows"]:
         row["findings"] = findings.get(row["unit_id"], {"open": 0, "overdue": 0})
     return {
         "ranking": live,
+        "figures": computed,  # when the ranking was computed, and whether it came from the cache
         "period": period,
         "published": published,
         "withdrawn": [s for s in snapshots if s.withdrawn],
@@ -217,9 +242,11 @@ def publish_ranking(request):
     if not access.can_review(request.user):
         raise PermissionDenied("只有市营商办可以发布排名")
     source = request.POST if request.method == "POST" else request.GET
-    document = _document(source)
-    if document is None:
+    spanning = _spans_documents(source)
+    document = None if spanning else _document(source)
+    if document is None and not spanning:
         raise Http404("还没有导入任何政策文件")
+    scope = ALL_DOCUMENTS if spanning else document.pk
     period = get_object_or_404(ReportingPeriod, pk=parse_id(source.get("period"), "period", default=0))
     as_of = parse_date(source.get("as_of"), "as_of")
     if as_of is None:
@@ -232,7 +259,7 @@ def publish_ranking(request):
         except ServiceError as exc:
             messages.error(request, str(exc))
             return redirect(
-                f"{reverse('dashboard-ranking')}?document={document.pk}&period={period.pk}&as_of={as_of:%Y-%m-%d}"
+                f"{reverse('dashboard-ranking')}?document={scope}&period={period.pk}&as_of={as_of:%Y-%m-%d}"
             )
         messages.success(request, f"{period.label}的综合排名已发布并冻结")
         return redirect("ranking-snapshot", snapshot.pk)
@@ -243,6 +270,7 @@ def publish_ranking(request):
         "period": period,
         "as_of": as_of,
         "document": document,
+        "scope": scope,
         "calendar_warning": calendar_warning_on(as_of),
     }
     return render(request, "dashboards/ranking_publish.html", context)
@@ -296,7 +324,13 @@ def ranking_unit(request, pk, unit_id):
     row = next((r for r in snapshot.data["rows"] if r["unit_id"] == unit_id), None)
     if row is None:
         raise Http404("该单位不在此次排名中")
-    context = {"nav": "dashboard", "snapshot": snapshot, "row": row, "components": snapshot.data["components"]}
+    context = {
+        "nav": "dashboard",
+        "snapshot": snapshot,
+        "row": row,
+        "components": snapshot.data["components"],
+        "spanning": "documents" in snapshot.data,  # each item then names its document
+    }
     return render(request, "dashboards/ranking_unit.html", context)
 
 

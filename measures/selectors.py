@@ -40,6 +40,13 @@ def current_document() -> PolicyDocument | None:
     return PolicyDocument.objects.order_by(F("archived_at").asc(nulls_first=True), "-published_on", "-id").first()
 
 
+def active_documents() -> QuerySet[PolicyDocument]:
+    """The documents followed now: those not archived (an archived plan stays readable, but only
+    when asked for), most recent first. What a page spanning documents covers: the
+    whole-programme board and the ranking of all documents."""
+    return PolicyDocument.objects.filter(archived_at__isnull=True).order_by("-published_on", "-id")
+
+
 def document_choices() -> list[PolicyDocument]:
     """Every document for a selector, active ones first, most recent first: one query."""
     return list(

@@ -215,3 +215,38 @@ def test_every_table_the_boards_read_is_watched():
     assert watched <= triggered
     assert {"ledger_progressreport", "ledger_reportreview", "deadlines_milestone", "supervision_findingstep"} <= watched
     assert "core_holidayyear" in watched_tables()["history"]
+
+
+def ranking_page(client, url: str) -> dict:
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    table = html[html.index("data-ranking>") : html.index("data-computed-at")]
+    return {"cached": "data-cached" in html, "table": table}
+
+
+@pytest.mark.parametrize("document", ["all", "plan"])
+def test_the_ranking_is_cached_exactly_until_the_ledger_or_the_formula_changes(
+    cached, client, settings, world, plan, document
+):
+    from dashboards.models import RankingFormula
+
+    url = reverse("dashboard-ranking") + f"?document={plan.pk if document == 'plan' else 'all'}"
+    with time_machine.travel(FROZEN, tick=False):
+        before = ranking_page(client, url)
+        again = ranking_page(client, url)
+        assert not before["cached"] and again["cached"]
+        assert again["table"] == before["table"]
+
+        write_submit(world)  # February's report, late: 市工商局's 按时报送率 moves
+        after = ranking_page(client, url)
+        assert not after["cached"]
+        assert after["table"] != before["table"]
+        settings.BOARD_CACHE = False
+        assert ranking_page(client, url)["table"] == after["table"]
+        settings.BOARD_CACHE = True
+        assert ranking_page(client, url)["cached"]
+
+        RankingFormula.objects.create(version=RankingFormula.objects.count() + 2, min_items=1)
+        renewed = ranking_page(client, url)
+        assert not renewed["cached"] and renewed["table"] != after["table"]
