@@ -55,10 +55,11 @@ DECISIONS = frozenset(ReviewDecision.values)
 def monitored_measures(queryset: QuerySet[Measure] | None = None, *, owing_only: bool = False) -> QuerySet[Measure]:
     """The measures deadlines are watched for: numbered measures (保障措施 have no lead unit and
     owe nothing), with the plan loaded the way the engine reads it — only who owes what (their
-    assignments) when `owing_only`, which is all owed_in reads."""
+    assignments) when `owing_only`, which is all owed_in reads (not even the document, whose
+    full text would come along with every measure)."""
     queryset = (Measure.objects.all() if queryset is None else queryset).filter(kind=MeasureKind.MEASURE)
     if owing_only:
-        return queryset.select_related("section", "document").prefetch_related(assignments_prefetch(True))
+        return queryset.select_related("section").prefetch_related(assignments_prefetch(True))
     return measures_with_plan(queryset, with_group_members=True)
 
 
