@@ -40,11 +40,15 @@ def unit_tasks(user, today: date) -> UnitTasks:
     measures = list(
         engine.monitored_measures(access.visible_measures(user), owing_only=True).order_by("document", "position")
     )
-    periods = list(opened_periods(today))  # newest first
-    leads = [m.pk for m in measures if unit in {u.pk for u in m.lead_units()}]
-    shares = [m.pk for m in measures if unit in {u.pk for u in m.contributing_units()}]
-    cells = ledger_selectors.open_report_cells(leads, [p.pk for p in periods], end_of_day(today))
-    cells |= {(m, p.pk) for m in shares for p in periods[:RECENT_CONTRIBUTION_PERIODS]}
+    periods = list(opened_periods(today).values_list("pk", flat=True))  # newest first
+    leads, shares = [], []
+    for measure in measures:
+        if unit in {u.pk for u in measure.lead_units()}:
+            leads.append(measure.pk)
+        elif unit in {u.pk for u in measure.contributing_units()}:
+            shares.append(measure.pk)
+    cells = ledger_selectors.open_report_cells(leads, periods, end_of_day(today))
+    cells |= {(m, p) for m in shares for p in periods[:RECENT_CONTRIBUTION_PERIODS]}
     mine = engine.owed_in(measures, cells, today, unit=unit)
     reports = sorted(
         (r for r in mine if r.kind == ReportObligation.Kind.REPORT), key=lambda r: (r.due_on, r.measure.position)
