@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts.roles import UNIT_REPORTER
 from deadlines import engine
 from deadlines.selectors import unit_tasks
+from deadlines.views import TASKS_PER_PAGE
 from ledger import access, services
 from ledger.periods import open_periods
 
@@ -137,6 +138,20 @@ def test_the_page_lists_what_the_whole_engine_says_the_unit_owes(ledger_with_old
         "2018年4月",
         "2018年5月",
     ]  # fmt: skip  (June is owed: it is the period the measure was reported done in)
+
+
+@pytest.mark.parametrize("who", ["lead", "co", "planner"])
+def test_the_rendered_page_shows_the_engines_rows_in_its_order(client, ledger_with_old_gaps, who):
+    user = ledger_with_old_gaps[who]
+    expected = owed_by_the_whole_engine(user, TODAY)
+    client.force_login(user)
+    html = client.get(reverse("my-tasks")).content.decode()
+    reports = [f"{r.measure.code}-{r.period.pk}" for name in LISTS[:4] for r in expected[name][:TASKS_PER_PAGE]]
+    contributions = [f"{r.measure.code}-{r.period.pk}" for r in expected["contributions"][:TASKS_PER_PAGE]]
+    assert re.findall(r'data-task="([^"]+)"', html) == reports
+    assert re.findall(r'data-contribution="([^"]+)"', html) == contributions
+    assert "被退回,待修改({})".format(len(expected["returned"])) in html
+    assert "已逾期({})".format(len(expected["overdue"])) in html
 
 
 def test_the_page_follows_the_engine_through_a_return_and_a_resubmission(
