@@ -24,7 +24,8 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from core.clock import end_of_day, local_day
@@ -41,7 +42,7 @@ from ledger.models import (
 )
 from ledger.periods import due_date_for, opened_periods, period_bounds
 from measures.models import Measure, MeasureKind, Milestone, Target
-from measures.selectors import measures_with_plan
+from measures.selectors import assignments_prefetch, measures_with_plan
 from units.models import Unit
 
 from . import rules
@@ -51,11 +52,15 @@ Kind = ReportObligation.Kind
 DECISIONS = frozenset(ReviewDecision.values)
 
 
-def monitored_measures(queryset: QuerySet[Measure] | None = None) -> QuerySet[Measure]:
+def monitored_measures(queryset: QuerySet[Measure] | None = None, *, owing_only: bool = False) -> QuerySet[Measure]:
     """The measures deadlines are watched for: numbered measures (保障措施 have no lead unit and
-    owe nothing), with the plan loaded the way the engine reads it."""
-    queryset = Measure.objects.all() if queryset is None else queryset
-    return measures_with_plan(queryset.filter(kind=MeasureKind.MEASURE), with_group_members=True)
+    owe nothing), with the plan loaded the way the engine reads it — only who owes what (their
+    assignments) when `owing_only`, which is all owed_in reads (not even the document, whose
+    full text would come along with every measure)."""
+    queryset = (Measure.objects.all() if queryset is None else queryset).filter(kind=MeasureKind.MEASURE)
+    if owing_only:
+        return queryset.select_related("section").prefetch_related(assignments_prefetch(True))
+    return measures_with_plan(queryset, with_group_members=True)
 
 
 @dataclass(eq=False)
@@ -228,61 +233,101 @@ def programme(measures, as_of: date) -> Programme:
     periods = sorted(opened_periods(as_of), key=lambda p: p.starts_on)
 
     done_on = _milestones_done(ids, before)
-    reports = _report_versions(ids, periods, before)
-    contributions = _contribution_versions(ids, periods, before)
+    reports = _report_versions(Q(measure_id__in=ids, period__in=periods), before)
+    contributions = _contribution_versions(Q(measure_id__in=ids, period__in=periods), before)
     completed_after, completed_on = _completions(reports)
 
     milestones = _milestone_rows(measures, done_on, as_of, horizon)
-    report_rows = _by_key(reports, lambda r: (r.measure_id, r.period_id))
-    contribution_rows = _by_key(contributions, lambda c: (c.measure_id, c.period_id, c.unit_id))
-    owed, shared = [], {}
-    for measure, period, unit, kind in owed_reports(measures, periods, completed_after):
-        if kind == Kind.REPORT:  # one consolidated report for all lead units: judge it once
-            key = (measure.id, period.id)
-            if key not in shared:
-                shared[key] = _owed_row(measure, period, unit, kind, report_rows.get(key, []), as_of, horizon, before)
-            owed.append(replace(shared[key], unit=unit, key=(measure.id, period.id, unit.id, kind)))
-        else:
-            versions = contribution_rows.get((measure.id, period.id, unit.id), [])
-            owed.append(_owed_row(measure, period, unit, kind, versions, as_of, horizon, before))
+    owed = _judged(owed_reports(measures, periods, completed_after), reports, contributions, as_of, horizon, before)
     targets = _targets(measures, periods, ids, before, as_of)
     return Programme(as_of, horizon, measures, periods, milestones, owed, targets, completed_on)
 
 
-def reports_owed_in(measures, period_ids, as_of: date) -> list[OwedReport]:
-    """The consolidated reports `measures` owe for the opened periods among `period_ids`, as
-    `programme(measures, as_of).reports` has them for those periods, reading only those periods'
-    versions (and, for completions, the approved 已完成 versions of any period): a page showing a
-    few versions pays for their periods, not for the whole history."""
+def owed_in(measures, cells, as_of: date, *, unit: int | None = None, kinds=tuple(Kind.values)) -> list[OwedReport]:
+    """What `measures` owe for the (measure id, period id) pairs in `cells` that are opened, as
+    `programme(measures, as_of).owed` has them (only unit `unit`'s rows, of `kinds`, when given),
+    reading only those pairs' versions and, for completions, the approved 已完成 versions of any
+    period: a page showing a few owed reports pays for them, not for the whole history."""
     measures = list(measures)
-    ids = [m.pk for m in measures]
     before = end_of_day(as_of)
     horizon = rules.warning_horizon(as_of)
     opened = sorted(opened_periods(as_of), key=lambda p: p.starts_on)
     completed_after, _completed_on = _completions(
-        _report_versions(ids, opened, before, status=ProgressStatus.COMPLETED)
+        _report_versions(
+            Q(measure_id__in=[m.pk for m in measures], period__in=opened), before, status=ProgressStatus.COMPLETED
+        )
     )
-    periods = [p for p in opened if p.pk in set(period_ids)]
-    rows = _by_key(_report_versions(ids, periods, before), lambda r: (r.measure_id, r.period_id))
-    owed, shared = [], {}
-    for measure, period, unit, kind in owed_reports(measures, periods, completed_after):
-        if kind != Kind.REPORT:
-            continue
-        key = (measure.id, period.id)
-        if key not in shared:
-            shared[key] = _owed_row(measure, period, unit, kind, rows.get(key, []), as_of, horizon, before)
-        owed.append(replace(shared[key], unit=unit, key=(measure.id, period.id, unit.id, kind)))
-    return owed
+    position = {p.pk: index for index, p in enumerate(opened)}
+    asked = defaultdict(list)  # measure id → its opened periods in `cells`, oldest first
+    for measure_id, period_id in sorted(cells, key=lambda cell: position.get(cell[1], -1)):
+        if period_id in position:
+            asked[measure_id].append(opened[position[period_id]])
+    owed = [
+        row
+        for measure in measures
+        if measure.pk in asked
+        for row in owed_reports([measure], asked[measure.pk], completed_after)
+        if row[3] in kinds and (unit is None or row[2].pk == unit)
+    ]
+    report_cells = {(m.pk, p.pk) for m, p, _unit, kind in owed if kind == Kind.REPORT}
+    contribution_cells = {(m.pk, p.pk) for m, p, _unit, kind in owed if kind == Kind.CONTRIBUTION}
+    reports = _report_versions(_in_cells(ProgressReport, report_cells), before) if report_cells else []
+    contributions = []
+    if contribution_cells:
+        mine = {"unit_id": unit} if unit is not None else {}
+        contributions = _contribution_versions(_in_cells(Contribution, contribution_cells), before, **mine)
+    return _judged(owed, reports, contributions, as_of, horizon, before)
+
+
+def reports_owed_in(measures, period_ids, as_of: date) -> list[OwedReport]:
+    """The consolidated reports `measures` owe for the opened periods among `period_ids`, as
+    `programme(measures, as_of).reports` has them for those periods (owed_in)."""
+    measures = list(measures)
+    return owed_in(measures, {(m.pk, p) for m in measures for p in period_ids}, as_of, kinds=(Kind.REPORT,))
+
+
+def _in_cells(model, cells) -> RawSQL:
+    """Rows of `model` for the (measure id, period id) pairs in `cells`: an index range per
+    measure, written as SQL (as many Q objects took longer to compile than the query to run)."""
+    periods = defaultdict(set)
+    for measure_id, period_id in cells:
+        periods[measure_id].add(period_id)
+    table, measure, period = (
+        connection.ops.quote_name(name) for name in (model._meta.db_table, "measure_id", "period_id")
+    )
+    parts, params = [], []
+    for measure_id, period_ids in sorted(periods.items()):
+        parts.append(f"({table}.{measure} = %s AND {table}.{period} IN ({', '.join(['%s'] * len(period_ids))}))")
+        params += [measure_id, *sorted(period_ids)]
+    return RawSQL(" OR ".join(parts) or "1 = 0", params, output_field=BooleanField())
+
+
+def _judged(owed, reports: list[Version], contributions: list[Version], as_of, horizon, before) -> list[OwedReport]:
+    """Each (measure, period, unit, kind) owed, judged on its versions; the consolidated report
+    once for all its lead units."""
+    report_rows = _by_key(reports, lambda r: (r.measure_id, r.period_id))
+    contribution_rows = _by_key(contributions, lambda c: (c.measure_id, c.period_id, c.unit_id))
+    rows, shared = [], {}
+    for measure, period, unit, kind in owed:
+        if kind == Kind.REPORT:  # one consolidated report for all lead units: judge it once
+            key = (measure.id, period.id)
+            if key not in shared:
+                shared[key] = _owed_row(measure, period, unit, kind, report_rows.get(key, []), as_of, horizon, before)
+            rows.append(replace(shared[key], unit=unit, key=(measure.id, period.id, unit.id, kind)))
+        else:
+            versions = contribution_rows.get((measure.id, period.id, unit.id), [])
+            rows.append(_owed_row(measure, period, unit, kind, versions, as_of, horizon, before))
+    return rows
 
 
 def tally(measures, as_of: date) -> Programme:
-    """What the boards count on `as_of`, without a row per owed report: a Programme whose
+    """What the boards count on `as_of`, without a row per sent report: a Programme whose
     milestones, targets, completions and measure lights are programme()'s, and whose owed rows
     are only the consolidated reports a board counts — those of the judged period, and those not
-    sent by the end of the day (missing, due soon or pending; drafts are read for them) — exactly
-    as programme() has them. A measure's light reads only its missing and due-soon reports, so
-    it is the same. Cost grows with the measures and the unsent reports, not with the history:
-    the sent ones are left in the database (tests/deadlines/test_tally.py checks the equality)."""
+    sent by the end of the day (missing, due soon or pending) — exactly as programme() has them
+    (owed_in). A measure's light reads only its missing and due-soon reports, so it is the same.
+    The sent reports, nearly all of a long ledger, stay in the database
+    (tests/demo/test_demo_ledger.py checks the equality day by day)."""
     measures = list(measures)
     ids = [m.pk for m in measures]
     before = end_of_day(as_of)
@@ -290,27 +335,13 @@ def tally(measures, as_of: date) -> Programme:
     periods = sorted(opened_periods(as_of), key=lambda p: p.starts_on)
     done_on = _milestones_done(ids, before)
     completed_after, completed_on = _completions(
-        _report_versions(ids, periods, before, status=ProgressStatus.COMPLETED)
+        _report_versions(Q(measure_id__in=ids, period__in=periods), before, status=ProgressStatus.COMPLETED)
     )
     milestones = _milestone_rows(measures, done_on, as_of, horizon)
-    judged = latest_judged(periods, as_of)
-    unsent = _unsent(ids, periods, before)
-    drafts = _report_versions(ids, periods, before, Q(submitted_at__isnull=True) | Q(submitted_at__gte=before))
-    versions = [v for v in drafts if (v.measure_id, v.period_id) in unsent]  # all an unsent pair has
-    counted = set(unsent)
-    if judged is not None:
-        versions += [v for v in _report_versions(ids, [judged], before) if (v.measure_id, v.period_id) not in unsent]
-        counted |= {(pk, judged.pk) for pk in ids}
-    rows = _by_key(versions, lambda r: (r.measure_id, r.period_id))
-    owed = []
-    for measure in measures:
-        closed, leads = completed_after.get(measure.pk), measure.lead_units()
-        for period in periods if leads else ():
-            if (measure.pk, period.pk) not in counted or not still_owed(period, closed):
-                continue
-            versions = rows.get((measure.pk, period.pk), [])
-            row = _owed_row(measure, period, leads[0], Kind.REPORT, versions, as_of, horizon, before)
-            owed += [replace(row, unit=unit, key=(measure.pk, period.pk, unit.pk, Kind.REPORT)) for unit in leads]
+    cells = _unsent(ids, periods, before)
+    if (judged := latest_judged(periods, as_of)) is not None:
+        cells |= {(pk, judged.pk) for pk in ids}
+    owed = owed_in(measures, cells, as_of, kinds=(Kind.REPORT,))
     targets = _targets(measures, periods, ids, before, as_of)
     return Programme(as_of, horizon, measures, periods, milestones, owed, targets, completed_on)
 
@@ -381,13 +412,11 @@ def _milestones_done(measure_ids, before: datetime) -> dict[int, date]:
     return done
 
 
-def _report_versions(measure_ids, periods, before: datetime, *conditions, **only) -> list[Version]:
-    """Every version of the measures' consolidated reports that existed by `before` (`conditions`,
-    `only`: further filters, e.g. status)."""
+def _report_versions(where: Q | RawSQL, before: datetime, **only) -> list[Version]:
+    """Every version of the consolidated reports `where` selects that existed by `before`
+    (`only`: further field filters, e.g. status)."""
     rows = (
-        ProgressReport.objects.filter(
-            ProgressReport.existed_by(before), *conditions, measure_id__in=measure_ids, period__in=periods, **only
-        )
+        ProgressReport.objects.filter(ProgressReport.existed_by(before), where, **only)
         .order_by("version")
         .values_list(
             "pk", "measure_id", "period_id", "unit_id", "version", "status", "created_at", "signoff_requested_at",
@@ -428,9 +457,9 @@ def _report_versions(measure_ids, periods, before: datetime, *conditions, **only
     return versions
 
 
-def _contribution_versions(measure_ids, periods, before: datetime) -> list[Version]:
+def _contribution_versions(where: Q | RawSQL, before: datetime, **only) -> list[Version]:
     rows = (
-        Contribution.objects.filter(Contribution.existed_by(before), measure_id__in=measure_ids, period__in=periods)
+        Contribution.objects.filter(Contribution.existed_by(before), where, **only)
         .order_by("version")
         .values_list("pk", "measure_id", "period_id", "unit_id", "version", "status", "created_at", "submitted_at")
     )

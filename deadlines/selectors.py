@@ -4,8 +4,11 @@ office's review queue. Each runs a fixed number of queries."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from core.clock import end_of_day
 from ledger import access
+from ledger import selectors as ledger_selectors
 from ledger.models import ReportState
+from ledger.periods import opened_periods
 
 from . import engine
 from .models import ObligationState, ReportObligation
@@ -26,13 +29,27 @@ class UnitTasks:
 
 
 def unit_tasks(user, today: date) -> UnitTasks:
+    """What the user's unit owes on `today` (the markers ledger.selectors.open_report_cells reads
+    are the present: a page of today, not a past day's view). The engine judges only what can
+    be open — reports never sent, waiting for review or returned, and the last periods'
+    contributions — so the work follows what is open, not the years of settled history."""
     tasks = UnitTasks(today)
     if not access.is_unit_staff(user):
         return tasks
-    state = engine.programme(
-        engine.monitored_measures(access.visible_measures(user)).order_by("document", "position"), today
+    unit = user.unit_id
+    measures = list(
+        engine.monitored_measures(access.visible_measures(user), owing_only=True).order_by("document", "position")
     )
-    mine = [row for row in state.owed if row.unit.pk == user.unit_id]
+    periods = list(opened_periods(today).values_list("pk", flat=True))  # newest first
+    leads, shares = [], []
+    for measure in measures:
+        if unit in {u.pk for u in measure.lead_units()}:
+            leads.append(measure.pk)
+        elif unit in {u.pk for u in measure.contributing_units()}:
+            shares.append(measure.pk)
+    cells = ledger_selectors.open_report_cells(leads, periods, end_of_day(today))
+    cells |= {(m, p) for m in shares for p in periods[:RECENT_CONTRIBUTION_PERIODS]}
+    mine = engine.owed_in(measures, cells, today, unit=unit)
     reports = sorted(
         (r for r in mine if r.kind == ReportObligation.Kind.REPORT), key=lambda r: (r.due_on, r.measure.position)
     )
@@ -40,13 +57,10 @@ def unit_tasks(user, today: date) -> UnitTasks:
     tasks.overdue = [r for r in reports if r.state == ObligationState.MISSING]
     tasks.current = [r for r in reports if r.state in (ObligationState.PENDING, ObligationState.DUE_SOON)]
     tasks.awaiting_review = [r for r in reports if r.stage == ReportState.SUBMITTED]
-    recent = {p.pk for p in state.periods[-RECENT_CONTRIBUTION_PERIODS:]}
     tasks.contributions = [
         r
         for r in mine
-        if r.kind == ReportObligation.Kind.CONTRIBUTION
-        and r.period.pk in recent
-        and (r.stage != ReportState.SUBMITTED or r.due_on >= today)
+        if r.kind == ReportObligation.Kind.CONTRIBUTION and (r.stage != ReportState.SUBMITTED or r.due_on >= today)
     ]
     return tasks
 

@@ -40,22 +40,33 @@ def _name_documents(measures, documents: dict[int, PolicyDocument]) -> None:
         measure.document = documents[measure.document_id]
 
 
+# 我的任务's lists, each a page at a time (years of missing reports would be one long page).
+TASK_LISTS = ("returned", "overdue", "current", "awaiting_review", "contributions")
+TASKS_PER_PAGE = 20
+
+
 @login_required
 @require_GET
 def my_tasks(request):
-    """What the user's unit owes: this period's reports, overdue ones, returned ones, contributions."""
+    """What the user's unit owes: this period's reports, overdue ones, returned ones, contributions.
+    Each list is paginated on its own (?overdue_page=2); its heading counts all of it."""
     today = clock.today()
     tasks = selectors.unit_tasks(request.user, today)
+    pages = {
+        name: Paginator(getattr(tasks, name), TASKS_PER_PAGE).get_page(request.GET.get(f"{name}_page"))
+        for name in TASK_LISTS
+    }
     signoff_queue = ledger_selectors.signoff_queue(request.user)
     documents, several_documents = _documents()
     if several_documents:
-        rows = [*tasks.returned, *tasks.overdue, *tasks.current, *tasks.awaiting_review, *tasks.contributions]
+        rows = [row for page in pages.values() for row in page.object_list]
         _name_documents([row.measure for row in [*rows, *signoff_queue]], documents)
     context = {
         "nav": "tasks",
         "today": today,
         "is_unit_staff": access.is_unit_staff(request.user),
         "tasks": tasks,
+        "pages": pages,
         "can_review": access.can_review(request.user),
         "signoff_queue": signoff_queue,
         "several_documents": several_documents,

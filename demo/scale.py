@@ -44,6 +44,7 @@ from ledger.models import (
     Contribution,
     Cycle,
     MilestoneClaim,
+    PendingResubmission,
     PendingReview,
     ProgressReport,
     ProgressStatus,
@@ -535,7 +536,7 @@ class _Builder:
         self.log(f"填报周期 {len(periods)} 个({periods[0]} 至 {periods[-1]}),数据截至 {self.cut_off:%Y-%m-%d}")
         for year in range(FIRST_YEAR, FIRST_YEAR + options.years):
             year_periods = [p for p in periods if p.starts_on.year == year]
-            firsts, seconds = [], []
+            firsts, seconds, unanswered = [], [], []
             for period in year_periods:
                 index = periods.index(period)
                 for plan in self.plan:
@@ -544,9 +545,15 @@ class _Builder:
                         firsts.append(first)
                     if second:
                         seconds.append(second)
+                    elif first and first.review is not None and first.review.decision == ReviewDecision.RETURNED:
+                        unanswered.append(first)
             # Resubmissions point at the first versions, so they are written after them.
             counts = self._write(firsts)
             more = self._write(seconds)
+            # What ledger.services.review_report writes beside a return not (yet) resubmitted.
+            PendingResubmission.objects.bulk_create(
+                (PendingResubmission(report_id=v.report.pk) for v in unanswered), batch_size=BATCH_SIZE
+            )
             self.log(
                 f"{year} 年:报告 {counts['reports'] + more['reports']} 份(其中重报 {more['reports']} 份),"
                 f"审核 {counts['reviews'] + more['reviews']} 条,指标实际值 {counts['actuals'] + more['actuals']} 条,"

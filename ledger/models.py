@@ -192,7 +192,12 @@ class ProgressReport(ReportContent):
                 fields=["measure", "period"], condition=Q(submitted_at__isnull=True), name="one_open_report_draft"
             ),
         ]
-        indexes = [models.Index(fields=["period", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["period", "submitted_at"]),
+            # The few versions reported 已完成, which end what a measure owes (deadlines.engine
+            # reads them for every page that judges a few periods, whatever the history).
+            models.Index(fields=["measure"], condition=Q(status="completed"), name="completed_report_versions"),
+        ]
 
     def __str__(self):
         return f"{self.measure.code} · {self.period} · 第{self.version}版"
@@ -279,6 +284,29 @@ class PendingReview(models.Model):
 
     def __str__(self):
         return f"待审核 {self.report_id}"
+
+
+class PendingResubmission(models.Model):
+    """A returned version its lead unit has not yet answered with a newer submitted version:
+    inserted in the transaction that returns it (services.review_report), deleted in the one
+    that submits the next version of its measure and period (submit_report).
+
+    Like PendingReview, derived and kept only so a page can find what is open without reading
+    the whole history: 我的任务 looks here for old returned reports instead of looking for the
+    returns that were never followed by a resubmission among every version ever written. It
+    outlives the return's "latest version" by the time a new draft takes (the engine, which
+    reads the versions, still says what the report's stage is)."""
+
+    report = models.OneToOneField(
+        ProgressReport, on_delete=models.CASCADE, primary_key=True, related_name="pending_resubmission"
+    )
+
+    class Meta:
+        verbose_name = _("待重报标记")
+        verbose_name_plural = _("待重报标记")
+
+    def __str__(self):
+        return f"待重报 {self.report_id}"
 
 
 class ReportReview(models.Model):

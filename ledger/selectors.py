@@ -2,14 +2,25 @@
 
 import difflib
 import re
+from datetime import datetime
 from functools import lru_cache
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from measures.models import Measure
 
 from . import access
-from .models import Contribution, Evidence, ProgressReport, ReportingPeriod, ReportState, TargetActual
+from .models import (
+    Contribution,
+    Evidence,
+    PendingResubmission,
+    PendingReview,
+    ProgressReport,
+    ReportingPeriod,
+    ReportState,
+    TargetActual,
+)
 
 
 def signoff_queue(user) -> list[ProgressReport]:
@@ -22,6 +33,36 @@ def signoff_queue(user) -> list[ProgressReport]:
         .in_stage(ReportState.AWAITING_SIGNOFF)
         .select_related("measure__section", "period", "author")
     )
+
+
+def open_report_cells(measure_ids, period_ids, before: datetime) -> set[tuple[int, int]]:
+    """(measure id, period id) pairs among `measure_ids` × `period_ids` whose consolidated report
+    can still want something of its lead unit or of the office: none sent before the instant
+    `before` (one index probe per pair, however many versions it has), a version waiting for
+    review (PendingReview) or a return not answered yet (PendingResubmission). Every other pair
+    was sent and is approved, or is being corrected: nothing 我的任务 lists. The markers are the
+    present: pass the end of today. Two queries."""
+    measure_ids, period_ids = list(measure_ids), list(period_ids)
+    if not measure_ids or not period_ids:
+        return set()
+    report, measure, period = (m._meta.db_table for m in (ProgressReport, Measure, ReportingPeriod))
+    unsent = f"""
+        SELECT m.id, p.id FROM {measure} m CROSS JOIN {period} p
+        WHERE m.id IN ({", ".join(["%s"] * len(measure_ids))}) AND p.id IN ({", ".join(["%s"] * len(period_ids))})
+          AND NOT EXISTS (
+            SELECT 1 FROM {report} r WHERE r.measure_id = m.id AND r.period_id = p.id AND r.submitted_at < %s
+          )"""  # nosec B608: table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(unsent, [*measure_ids, *period_ids, before])
+        cells = {(m, p) for m, p in cursor.fetchall()}
+    waiting, returned = (
+        marker.objects.filter(report__measure_id__in=measure_ids, report__period_id__in=period_ids).values_list(
+            "report__measure_id", "report__period_id"
+        )
+        for marker in (PendingReview, PendingResubmission)
+    )
+    cells.update(waiting.union(returned))
+    return cells
 
 
 def review_queue(

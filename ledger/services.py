@@ -26,6 +26,7 @@ from .models import (
     ContributionRequest,
     Evidence,
     MilestoneClaim,
+    PendingResubmission,
     PendingReview,
     ProgressReport,
     ProgressStatus,
@@ -262,6 +263,8 @@ def submit_report(user, report: ProgressReport, lock_version: int) -> ProgressRe
         ProgressReport, report.pk, lock_version, user, submitted_at=now, submitted_by=user, **signed_off
     )
     PendingReview.objects.create(report=report, submitted_at=report.submitted_at)
+    # A return of this measure and period is answered now (models.PendingResubmission).
+    PendingResubmission.objects.filter(report__measure=report.measure_id, report__period=report.period_id).delete()
     signals.report_submitted.send(ProgressReport, report=report, actor=user)
     return report
 
@@ -312,6 +315,8 @@ def review_report(
         decided_at=clock.now(),
     )
     PendingReview.objects.filter(report=report).delete()
+    if decision == ReviewDecision.RETURNED:
+        PendingResubmission.objects.create(report=report)
     signals.report_reviewed.send(ReportReview, review=review, actor=reviewer)
     return review
 

@@ -121,6 +121,12 @@ def test_tiny_dataset_has_the_plan_the_reports_and_the_scanned_statuses(database
                     WHERE NOT EXISTS (SELECT 1 FROM ledger_reportreview v WHERE v.report_id = r.id)"""
     marked = "SELECT report_id, submitted_at FROM ledger_pendingreview"
     assert sorted(query(database, marked)) == sorted(query(database, unreviewed))
+    # 我的任务's marker is beside exactly the returns no newer version was sent after.
+    unanswered = """SELECT r.id FROM ledger_progressreport r
+                    JOIN ledger_reportreview v ON v.report_id = r.id AND v.decision = 'returned'
+                    WHERE NOT EXISTS (SELECT 1 FROM ledger_progressreport n WHERE n.previous_id = r.id)"""
+    returned = "SELECT report_id FROM ledger_pendingresubmission"
+    assert sorted(query(database, returned)) == sorted(query(database, unanswered))
     assert f"报告 {counts['reports']} 份" in result.stdout
 
 

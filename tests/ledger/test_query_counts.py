@@ -55,7 +55,9 @@ def assert_constant(client, url, grow, django_assert_num_queries, bound):
 
 def test_my_tasks_is_constant(client, lead_reporter, two_sizes, django_assert_num_queries):
     client.force_login(lead_reporter)
-    # 17: one more (a constant) since each row names its document when several plans are followed.
+    # 17: the engine judges only what can be open (ledger.selectors.open_report_cells: the pairs
+    # never sent, the review and resubmission markers), and loads no milestones or targets for it
+    # — see tests/deadlines/test_my_tasks.py.
     assert_constant(client, reverse("my-tasks"), two_sizes, django_assert_num_queries, 17)
 
 
