@@ -46,11 +46,20 @@ def add_measures(document, count):
         )
 
 
-def queries_of(run, django_assert_max_num_queries) -> int:
-    workdays.forget()  # as a new request would, read the holiday calendar again
-    with django_assert_max_num_queries(100) as queries:
-        run()
-    return len(queries.captured_queries)
+def exports_of_5_and_20_measures(document, write, django_assert_max_num_queries):
+    """Export `document` with 5 measures, then with 20: the two sheets and the queries each took.
+    `write(output)` writes the workbook."""
+    sheets, counts = [], []
+    for added in (5, 15):
+        add_measures(document, added)
+        workdays.forget()  # as a new request would, read the holiday calendar again
+        output = BytesIO()
+        with django_assert_max_num_queries(100) as queries:
+            write(output)
+        counts.append(len(queries.captured_queries))
+        sheets.append(read_xlsx(output.getvalue()))
+    assert [len(sheet.codes()) for sheet in sheets] == [5, 20]
+    return sheets, counts
 
 
 @pytest.mark.parametrize("period_param", ["latest", "period"])
@@ -58,37 +67,20 @@ def test_ledger_export_costs_the_same_queries_for_5_measures_and_20(
     office_reviewer, document, period, django_assert_max_num_queries, period_param
 ):
     chosen = "latest" if period_param == "latest" else str(period.pk)
-    sheets = []
 
-    def run():
+    def write(output):
         office_reviewer.__dict__.pop("_role_group_names", None)
-        output = BytesIO()
-        services.write_ledger_export(
-            output, services.ledger_export(office_reviewer, document, period=chosen, as_of=TODAY)
-        )
-        sheets.append(read_xlsx(output.getvalue()))
+        export = services.ledger_export(office_reviewer, document, period=chosen, as_of=TODAY)
+        services.write_ledger_export(output, export)
 
-    add_measures(document, 5)
-    few = queries_of(run, django_assert_max_num_queries)
-    add_measures(document, 15)
-    many = queries_of(run, django_assert_max_num_queries)
-    assert len(sheets[0].codes()) == 5 and len(sheets[1].codes()) == 20
+    sheets, (few, many) = exports_of_5_and_20_measures(document, write, django_assert_max_num_queries)
     assert sheets[1].row_of("20")["牵头单位"] == "市税务局"
     assert many == few
 
 
 def test_plan_export_costs_the_same_queries_for_5_measures_and_20(document, django_assert_max_num_queries):
-    sheets = []
-
-    def run():
-        output = BytesIO()
-        services.write_plan_xlsx(output, document)
-        sheets.append(read_xlsx(output.getvalue()))
-
-    add_measures(document, 5)
-    few = queries_of(run, django_assert_max_num_queries)
-    add_measures(document, 15)
-    many = queries_of(run, django_assert_max_num_queries)
-    assert len(sheets[0].codes()) == 5 and len(sheets[1].codes()) == 20
+    sheets, (few, many) = exports_of_5_and_20_measures(
+        document, lambda output: services.write_plan_xlsx(output, document), django_assert_max_num_queries
+    )
     assert sheets[1].row_of("20")["节点"] == "2019-06-30 d"
     assert many == few
