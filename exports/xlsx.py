@@ -3,20 +3,20 @@
 No Django here: the writers take plain row objects, so they can be tested and benchmarked
 without a database. `exports.services` builds the rows from what a user may see.
 
-Workbooks are written in xlsxwriter's constant-memory mode: each row goes to a temporary
-file as soon as the next one starts, so memory stays flat however long the ledger is. The
-price is that rows must be written strictly top to bottom, including the merged title and
-section rows — which is how `_write_table` writes them.
+Workbooks are streamed (`exports.workbook`): each row goes into the compressed sheet as it is
+written, so memory stays flat however long the ledger is, and rows are taken from any iterable
+one at a time. Rows are written strictly top to bottom, the merged title and section rows
+included — which is how `_write_table` writes them.
 
-User text is always written as a string, never as a formula or a link (see `_write_text`), and
-a text too long for a cell is cut with a note saying so (`_fit_in_a_cell`).
+User text is always written as a string, never as a formula, a number or a link, and a text too
+long for a cell is cut with a note saying so (`_fit_in_a_cell`).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-import xlsxwriter
+from .workbook import Style, Workbook
 
 NOT_REPORTED = "未报送"
 
@@ -44,18 +44,9 @@ PLAN_COLUMNS = (
 
 HEADER_ROW = 2  # below the title and the subtitle
 EXCEL_CELL_LIMIT = 32767  # characters in one cell, counted in UTF-16 units as Excel counts them
+SURELY_FITS = EXCEL_CELL_LIMIT // 2  # characters: even if every one took two UTF-16 units
 MAX_SHEET_NAME = 31
 SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
-
-WORKBOOK_OPTIONS = {
-    "constant_memory": True,
-    "in_memory": False,
-    # Belt and braces: every cell goes through write_string anyway, but should anything
-    # reach the generic write(), text must still not turn into formulas, links or numbers.
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
 
 FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -144,109 +135,66 @@ def write_ledger_xlsx(
     """
     columns = LEDGER_COLUMNS + (PERIOD_COLUMN,) if with_period else LEDGER_COLUMNS
     subtitle = "  ".join([f"数据截至{chinese_date(as_of)}", *notes])
-    workbook = xlsxwriter.Workbook(output, WORKBOOK_OPTIONS)
-    try:
-        workbook.set_properties({"title": title, "subject": "台账", "comments": subtitle})
-        worksheet = workbook.add_worksheet(sheet_name(sheet))
-        rows = ((row.section, row.cells(with_period)) for row in reports_or_rows)
-        return _write_table(workbook, worksheet, title=title, subtitle=subtitle, columns=columns, rows=rows)
-    finally:
-        workbook.close()
+    rows = ((row.section, row.cells(with_period)) for row in reports_or_rows)
+    with _workbook(output, sheet_name(sheet), columns, title=title, subject="台账", comments=subtitle) as worksheet:
+        return _write_table(worksheet, title=title, subtitle=subtitle, columns=columns, rows=rows)
 
 
 def write_plan_rows_xlsx(output, rows: Iterable[PlanRow], *, title: str, subtitle: str) -> int:
     """Write the plan (no progress columns) in the same layout as the ledger."""
-    workbook = xlsxwriter.Workbook(output, WORKBOOK_OPTIONS)
-    try:
-        workbook.set_properties({"title": title, "subject": "分工方案"})
-        worksheet = workbook.add_worksheet("分工方案")
-        cells = ((row.section, row.cells()) for row in rows)
-        return _write_table(workbook, worksheet, title=title, subtitle=subtitle, columns=PLAN_COLUMNS, rows=cells)
-    finally:
-        workbook.close()
+    cells = ((row.section, row.cells()) for row in rows)
+    with _workbook(output, "分工方案", PLAN_COLUMNS, title=title, subject="分工方案") as worksheet:
+        return _write_table(worksheet, title=title, subtitle=subtitle, columns=PLAN_COLUMNS, rows=cells)
 
 
-class _Formats:
-    def __init__(self, workbook):
-        base = {"font_name": FONT, "font_size": 10, "valign": "top", "text_wrap": True}
-        cell = {**base, "border": 1}
-        self.title = workbook.add_format(
-            {**base, "font_name": TITLE_FONT, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}
-        )
-        self.subtitle = workbook.add_format({**base, "align": "right", "valign": "vcenter", "italic": True})
-        self.header = workbook.add_format(
-            {**cell, "bold": True, "align": "center", "valign": "vcenter", "bg_color": "#D9E1F2"}
-        )
-        self.section = workbook.add_format({**cell, "bold": True, "valign": "vcenter", "bg_color": "#F2F2F2"})
-        self.code = workbook.add_format({**cell, "align": "center"})
-        self.text = workbook.add_format(cell)
+def _workbook(output, sheet: str, columns, *, title: str, subject: str, comments: str = "") -> Workbook:
+    """Landscape A4, one page wide, the header repeated on every printed page and frozen on screen."""
+    return Workbook(
+        output,
+        sheet=sheet,
+        widths=[width for _, width in columns],
+        title=title,
+        subject=subject,
+        comments=comments,
+        repeat_row=HEADER_ROW + 1,
+        freeze_below=HEADER_ROW + 1,
+        footer="&C第 &P 页,共 &N 页",
+        font=FONT,
+        title_font=TITLE_FONT,
+    )
 
 
-def _write_table(workbook, worksheet, *, title, subtitle, columns, rows) -> int:
-    formats = _Formats(workbook)
-    last_col = len(columns) - 1
-    for col, (_, width) in enumerate(columns):
-        worksheet.set_column(col, col, width)
-    worksheet.freeze_panes(HEADER_ROW + 1, 0)
-    worksheet.repeat_rows(HEADER_ROW)
-    worksheet.set_landscape()
-    worksheet.set_paper(9)  # A4
-    worksheet.fit_to_pages(1, 0)
-    worksheet.set_footer("&C第 &P 页,共 &N 页")
+def _write_table(worksheet, *, title, subtitle, columns, rows) -> int:
+    worksheet.merged_row(_fit_in_a_cell(title), Style.TITLE, height=36)
+    worksheet.merged_row(_fit_in_a_cell(subtitle), Style.SUBTITLE, height=20)
+    worksheet.row([header for header, _ in columns], (Style.HEADER,) * len(columns), height=24)
 
-    # Constant-memory mode flushes a row when a later one is touched, so every row below
-    # is finished — height, merge, cells — before the next one starts.
-    worksheet.set_row(0, 36)
-    _merged_row(worksheet, 0, last_col, title, formats.title)
-    worksheet.set_row(1, 20)
-    _merged_row(worksheet, 1, last_col, subtitle, formats.subtitle)
-    worksheet.set_row(HEADER_ROW, 24)
-    for col, (header, _) in enumerate(columns):
-        _write_text(worksheet, HEADER_ROW, col, header, formats.header)
-
-    row_index = HEADER_ROW + 1
+    styles = (Style.CODE,) + (Style.TEXT,) * (len(columns) - 1)
     written = 0
     current_section = None
     for section, cells in rows:
         if section != current_section:
             current_section = section
-            worksheet.set_row(row_index, 22)
-            _merged_row(worksheet, row_index, last_col, section, formats.section)
-            row_index += 1
-        _write_text(worksheet, row_index, 0, cells[0], formats.code)
-        for col in range(1, len(cells)):
-            _write_text(worksheet, row_index, col, cells[col], formats.text)
-        row_index += 1
+            worksheet.merged_row(_fit_in_a_cell(section), Style.SECTION, height=22)
+        try:
+            short = max(map(len, cells)) <= SURELY_FITS
+        except TypeError:  # a cell that is not text (None: empty)
+            short = False
+        worksheet.row(cells if short else [_fit_in_a_cell(cell) for cell in cells], styles)
         written += 1
     return written
 
 
-def _merged_row(worksheet, row: int, last_col: int, text: str, cell_format) -> None:
-    worksheet.merge_range(row, 0, row, last_col, "", cell_format)
-    _write_text(worksheet, row, 0, text, cell_format)
-
-
-def _write_text(worksheet, row: int, col: int, text: str, cell_format) -> None:
-    """Write `text` as a string cell whatever it looks like.
-
-    write_string never makes a formula of "=1+1". But in constant-memory mode xlsxwriter
-    copies a string that starts with "<r>" and ends with "</r>" into the sheet's XML
-    unescaped (it takes it for a rich string it built itself), so such text could inject a
-    formula cell. Written as a rich string in pieces, it is escaped like any other text.
-    """
-    text = _fit_in_a_cell("" if text is None else str(text))
-    if text.startswith("<r>") and text.endswith("</r>"):
-        worksheet.write_rich_string(row, col, cell_format, text[:1], cell_format, text[1:], cell_format)
-    else:
-        worksheet.write_string(row, col, text, cell_format)
-
-
-def _fit_in_a_cell(text: str) -> str:
+def _fit_in_a_cell(text) -> str:
     """`text`, or as much of it as a cell holds followed by a note that it was cut and how long it
-    is: xlsxwriter would cut it silently (or, for a rich string, drop it), and a reader would take
+    is: Excel would refuse the workbook (other writers cut the text silently), and a reader would take
     the cell for the whole narrative. Excel counts UTF-16 units, so a character outside the basic
     plane counts twice."""
-    if len(text) <= EXCEL_CELL_LIMIT // 2 or _utf16_length(text) <= EXCEL_CELL_LIMIT:
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        text = str(text)
+    if len(text) <= SURELY_FITS or _utf16_length(text) <= EXCEL_CELL_LIMIT:
         return text  # (the first test spares the encoding of every ordinary cell)
     note = f"…(已截断,全文共 {len(text)} 字,见系统)"
     room = EXCEL_CELL_LIMIT - _utf16_length(note)

@@ -48,7 +48,7 @@ def test_each_section_gets_one_merged_header_row_before_its_measures():
     assert len(sheet.merged) == 4  # title, subtitle and the two sections: no measure row is merged
 
 
-def test_rows_are_written_in_order_across_many_sections_in_constant_memory_mode():
+def test_rows_are_streamed_in_order_across_many_sections():
     rows = [row(str(n), section=f"({n // 10})第{n // 10}节") for n in range(1, 200)]
     _, sheet = write(rows)
     assert sheet.codes() == [str(n) for n in range(1, 200)]
