@@ -11,7 +11,9 @@ records one StatusEvent per change of state. No model instance is built per row,
 costs the same statements however many rows it holds or changes.
 """
 
+import gc
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -49,12 +51,31 @@ def scan_deadlines(as_of: date, batch_size: int = BATCH_SIZE) -> ScanReport:
     ids = list(engine.monitored_measures().order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         batch = engine.monitored_measures(Measure.objects.filter(pk__in=ids[start : start + batch_size]))
-        state = engine.programme(batch, as_of)
-        with transaction.atomic():
-            _tune_batch()
-            _store_milestones(state, report)
-            _store_owed(state, report)
+        with _collector_paused():
+            state = engine.programme(batch, as_of)
+            with transaction.atomic():
+                _tune_batch()
+                _store_milestones(state, report)
+                _store_owed(state, report)
+            del state
     return report
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off for one batch. The engine builds some 300,000
+    objects for a batch and nearly all of them live until its end, so the collector would
+    traverse them again and again for nothing: more than half of the scan's Python time on
+    the province dataset. They are freed by reference counting when the batch ends, and the
+    collector, on again, finds whatever cycles the batch left."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _tune_batch() -> None:
