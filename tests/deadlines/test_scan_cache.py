@@ -110,3 +110,14 @@ def test_a_rescan_touches_only_the_rows_whose_answer_changed(plan, scan):
         touched = {pk for pk, xmin in xmins(model).items() if pk in rows and xmin != rows[pk]}
         changed = {pk for pk, state in now.items() if pk in rows and state != states[model][pk]}
         assert touched == changed and changed, model
+
+
+def test_the_collector_is_off_while_a_batch_is_computed_and_on_again_after(plan, scan, monkeypatch):
+    import gc
+
+    from deadlines import engine
+
+    seen, programme = [], engine.programme
+    monkeypatch.setattr(engine, "programme", lambda *a: seen.append(gc.isenabled()) or programme(*a))
+    scan(date(2019, 7, 1), batch_size=10)
+    assert seen and not any(seen) and gc.isenabled()
