@@ -26,7 +26,7 @@ from . import engine
 from .models import MilestoneStatus, ReportObligation, StatusEvent
 from .rules import calendar_warning_on
 
-BATCH_SIZE = 500  # measures per batch (the province's 30 measures × 60 periods × 5 units: 150,000 owed reports)
+BATCH_SIZE = 500  # measures per batch: at province scale 500 measures × 60 periods × ~5 units ≈ 150,000 owed reports
 
 
 @dataclass
