@@ -266,10 +266,11 @@ def measure_scans(n: int) -> None:
     )
 
     # The same work as scan 1 (every status new) in four times as many batches.
-    small = 500
+    small = BATCH_SIZE // 4
     clear_statuses()
     report, elapsed, small_queries = timed_scan(FIRST_DAY, small)
-    big_batches, small_batches = math.ceil(n / BATCH_SIZE), math.ceil(n / small)
+    measures = n // 10  # batches are of measures, 10 milestones each
+    big_batches, small_batches = math.ceil(measures / BATCH_SIZE), math.ceil(measures / small)
     per_batch = (small_queries - first_queries) / (small_batches - big_batches)
     print(
         f"4. queries per batch (all new, {n} milestones): batch_size {BATCH_SIZE}: {big_batches} batches, "
