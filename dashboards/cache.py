@@ -30,6 +30,7 @@ GRACE = timedelta(minutes=10)
 @dataclass(frozen=True)
 class Figures:
     html: str
+    calendar_warning: str  # the page's banner for the day (core.workdays): kept with the figures
     computed_at: datetime
     cached: bool = False  # served from the cache (shown on the page, useful to tests)
 
@@ -70,8 +71,11 @@ def kept(page: str, params, day: date, compute: Callable[[], object]) -> Kept:
     return fresh
 
 
-def figures(page: str, params, day: date, render: Callable[[], str]) -> Figures:
-    """The figures of `page` for `params` (name, value pairs) and `day`: from the cache, or
-    `render()`ed now and kept."""
+def figures(page: str, params, day: date, render: Callable[[], tuple[str, str]]) -> Figures:
+    """The figures of `page` for `params` (name, value pairs, as requested: whatever they
+    resolve to, such as the current document, is data the tokens cover) and `day`: from the
+    cache, or `render()`ed now — (html, calendar warning) — and kept. A hit reads nothing but
+    the tokens."""
     found = kept(page, params, day, render)
-    return Figures(found.value, found.computed_at, cached=found.cached)
+    html, warning = found.value
+    return Figures(html, warning, found.computed_at, cached=found.cached)

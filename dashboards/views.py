@@ -58,12 +58,16 @@ def _spans_documents(source) -> bool:
     return source.get("document", "").strip() == ALL_DOCUMENTS
 
 
+class NoDocument(Exception):
+    """No document to show: the page says so instead (dashboards/empty.html)."""
+
+
 def dashboard_page(template, *, figures: str = "", spans_documents: bool = False):
     """Login, the reader roles, the filters and the document: what every dashboard needs.
     With `figures` (a template), the page's figures are rendered from it and cached exactly
-    (dashboards.cache): `build` runs only when they must be computed. A page that
-    `spans_documents` also takes ?document=all: then the board's document is None and its
-    measures are those of every active document."""
+    (dashboards.cache): `build` runs, and the document is looked up, only when they must be
+    computed. A page that `spans_documents` also takes ?document=all: then the board's document
+    is None and its measures are those of every active document."""
 
     def decorate(build):
         @login_required
@@ -71,43 +75,52 @@ def dashboard_page(template, *, figures: str = "", spans_documents: bool = False
         def view(request):
             if not access.reads_everything(request.user):
                 raise PermissionDenied("看板仅供市营商办、督查人员和管理员使用")
-            spanning = spans_documents and _spans_documents(request.GET)
-            document = None if spanning else _document(request.GET)
-            if document is None and not (spanning and active_documents().exists()):
-                return render(request, "dashboards/empty.html", {"nav": "dashboard", "spanning": spanning})
             filters = _filters(request)
-            state = board(document, **filters)
-            query = request.GET.copy()
-            if spanning:  # the other tabs show one document: they get the query without it
-                query.pop("document")
-                led = {"assignments__measure__document__in": active_documents()}
-            else:
-                led = {"assignments__measure__document": document}
-            context = {
-                "nav": "dashboard",
-                "state": state,
-                "filters": filters,
-                "query": query.urlencode(),
-                "calendar_warning": calendar_warning_on(filters["as_of"]),
-                "documents": SimpleLazyObject(document_choices),  # read only if the filters are rendered
-                "spans_documents": spans_documents,
-                "sections": document.sections.filter(part="measures").order_by("position") if document else [],
-                "units": Unit.objects.filter(assignments__role="lead", **led).distinct().order_by("name"),
-            }
-            if figures:
-                context["figures"] = cache.figures(
-                    f"{template}#{document.pk if document else ALL_DOCUMENTS}",
-                    request.GET.items(),
-                    filters["as_of"],
-                    lambda: render_to_string(figures, {**context, **build(request, state)}, request=request),
-                )
-            else:
-                context.update(build(request, state))
-            return render(request, template, context)
+            try:
+                if not figures:
+                    context = _board_context(request, filters, spans_documents)
+                    return render(request, template, context | build(request, context["state"]))
+
+                def render_figures():
+                    context = _board_context(request, filters, spans_documents)
+                    html = render_to_string(figures, context | build(request, context["state"]), request=request)
+                    return html, context["calendar_warning"]
+
+                found = cache.figures(template, request.GET.items(), filters["as_of"], render_figures)
+            except NoDocument as empty:
+                return render(request, "dashboards/empty.html", {"nav": "dashboard", "spanning": empty.args[0]})
+            return render(
+                request, template, {"nav": "dashboard", "figures": found, "calendar_warning": found.calendar_warning}
+            )
 
         return view
 
     return decorate
+
+
+def _board_context(request, filters: dict, spans_documents: bool) -> dict:
+    spanning = spans_documents and _spans_documents(request.GET)
+    document = None if spanning else _document(request.GET)
+    if document is None and not (spanning and active_documents().exists()):
+        raise NoDocument(spanning)
+    state = board(document, **filters)
+    query = request.GET.copy()
+    if spanning:  # the other tabs show one document: they get the query without it
+        query.pop("document")
+        led = {"assignments__measure__document__in": active_documents()}
+    else:
+        led = {"assignments__measure__document": document}
+    return {
+        "nav": "dashboard",
+        "state": state,
+        "filters": filters,
+        "query": query.urlencode(),
+        "calendar_warning": calendar_warning_on(filters["as_of"]),
+        "documents": SimpleLazyObject(document_choices),  # read only if the filters are rendered
+        "spans_documents": spans_documents,
+        "sections": document.sections.filter(part="measures").order_by("position") if document else [],
+        "units": Unit.objects.filter(assignments__role="lead", **led).distinct().order_by("name"),
+    }
 
 
 @dashboard_page("dashboards/overview.html", figures="dashboards/_overview_figures.html")
@@ -139,13 +152,11 @@ def programme_page(request):
             "units": units,
             "day": f"{as_of:%Y-%m-%d}",
         }
-        return render_to_string("dashboards/_programme_figures.html", context, request=request)
+        html = render_to_string("dashboards/_programme_figures.html", context, request=request)
+        return html, calendar_warning_on(as_of)
 
-    context = {
-        "nav": "dashboard",
-        "figures": cache.figures("programme", request.GET.items(), as_of, render_figures),
-        "calendar_warning": calendar_warning_on(as_of),
-    }
+    found = cache.figures("programme", request.GET.items(), as_of, render_figures)
+    context = {"nav": "dashboard", "figures": found, "calendar_warning": found.calendar_warning}
     return render(request, "dashboards/programme.html", context)
 
 

@@ -173,8 +173,8 @@ def test_a_cached_board_costs_fewer_queries_than_a_computed_one(cached, client, 
             page(client, reverse("dashboard"))
         with CaptureQueriesContext(connection) as served:
             assert page(client, reverse("dashboard"))["cached"]
-    # session, user, roles, document, holiday calendar, tokens, the bell, the user's unit
-    assert len(served) == 8 < len(computed)
+    # session, user, roles, the tokens, the bell, the user's unit: not even the document
+    assert len(served) == 6 < len(computed)
 
 
 class TestADayThatIsOver:
