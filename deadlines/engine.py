@@ -287,19 +287,18 @@ def reports_owed_in(measures, period_ids, as_of: date) -> list[OwedReport]:
 
 
 def _in_cells(model, cells) -> RawSQL:
-    """Rows of `model` for the (measure id, period id) pairs in `cells`: an index range per
-    measure, written as SQL (as many Q objects took longer to compile than the query to run)."""
-    periods = defaultdict(set)
-    for measure_id, period_id in cells:
-        periods[measure_id].add(period_id)
+    """Rows of `model` for the (measure id, period id) pairs in `cells`: a row-value IN over a
+    VALUES list, which the database joins. (Many Q objects took longer to compile than the query
+    to run; an OR per measure took seconds to plan and run for the whole programme's 3,000.)"""
+    if not cells:
+        return RawSQL("1 = 0", [], output_field=BooleanField())
     table, measure, period = (
         connection.ops.quote_name(name) for name in (model._meta.db_table, "measure_id", "period_id")
     )
-    parts, params = [], []
-    for measure_id, period_ids in sorted(periods.items()):
-        parts.append(f"({table}.{measure} = %s AND {table}.{period} IN ({', '.join(['%s'] * len(period_ids))}))")
-        params += [measure_id, *sorted(period_ids)]
-    return RawSQL(" OR ".join(parts) or "1 = 0", params, output_field=BooleanField())
+    pairs = sorted(cells)
+    rows = ", ".join(["(%s, %s)"] * len(pairs))
+    params = [number for pair in pairs for number in pair]
+    return RawSQL(f"({table}.{measure}, {table}.{period}) IN (VALUES {rows})", params, output_field=BooleanField())
 
 
 def _judged(owed, reports: list[Version], contributions: list[Version], as_of, horizon, before) -> list[OwedReport]:
