@@ -249,14 +249,21 @@ def owed_in(measures, cells, as_of: date, *, unit: int | None = None, kinds=tupl
     reading only those pairs' versions and, for completions, the approved 已完成 versions of any
     period: a page showing a few owed reports pays for them, not for the whole history."""
     measures = list(measures)
-    before = end_of_day(as_of)
-    horizon = rules.warning_horizon(as_of)
     opened = sorted(opened_periods(as_of), key=lambda p: p.starts_on)
     completed_after, _completed_on = _completions(
         _report_versions(
-            Q(measure_id__in=[m.pk for m in measures], period__in=opened), before, status=ProgressStatus.COMPLETED
+            Q(measure_id__in=[m.pk for m in measures], period__in=opened),
+            end_of_day(as_of),
+            status=ProgressStatus.COMPLETED,
         )
     )
+    return _owed_in(measures, cells, as_of, opened, completed_after, unit=unit, kinds=kinds)
+
+
+def _owed_in(measures, cells, as_of: date, opened, completed_after, *, unit=None, kinds=tuple(Kind.values)):
+    """owed_in, given the opened periods (oldest first) and the completions already read."""
+    before = end_of_day(as_of)
+    horizon = rules.warning_horizon(as_of)
     position = {p.pk: index for index, p in enumerate(opened)}
     asked = defaultdict(list)  # measure id → its opened periods in `cells`, oldest first
     for measure_id, period_id in sorted(cells, key=lambda cell: position.get(cell[1], -1)):
@@ -340,7 +347,7 @@ def tally(measures, as_of: date) -> Programme:
     cells = _unsent(ids, periods, before)
     if (judged := latest_judged(periods, as_of)) is not None:
         cells |= {(pk, judged.pk) for pk in ids}
-    owed = owed_in(measures, cells, as_of, kinds=(Kind.REPORT,))
+    owed = _owed_in(measures, cells, as_of, periods, completed_after, kinds=(Kind.REPORT,))
     targets = _targets(measures, periods, ids, before, as_of)
     return Programme(as_of, horizon, measures, periods, milestones, owed, targets, completed_on)
 

@@ -115,8 +115,8 @@ def test_every_dashboard_runs_a_constant_number_of_queries(
     office.get(url)
     # One of them reads the holiday calendar; the overview adds up to 3 for supervision (findings,
     # their steps once there are findings, commitments: supervision.selectors.summary), and its
-    # tally (engine.tally) 3 more than the whole answer: the unsent pairs, and owed_in reading the
-    # periods and completions again for the pairs it judges.
+    # tally (engine.tally) one more than the whole answer: the unsent pairs, then their versions
+    # and the completions instead of every version (the bound has room for two more).
     with django_assert_max_num_queries(25) as small:
         office.get(url)
     _grow(plan)
