@@ -22,11 +22,17 @@ def assignments_prefetch(with_group_members: bool = False) -> Prefetch:
 
 
 def measures_with_plan(queryset: QuerySet[Measure], with_group_members: bool = False) -> QuerySet[Measure]:
-    """Measures with their section, assignments, milestones and targets: 4 queries (5 with members)."""
-    return queryset.select_related("section", "document").prefetch_related(
-        assignments_prefetch(with_group_members),
-        Prefetch("milestones", queryset=Milestone.objects.order_by("position")),
-        Prefetch("targets", queryset=Target.objects.order_by("position")),
+    """Measures with their section, assignments, milestones and targets: 4 queries (5 with members).
+    The document comes without its full text and last imported plan: with them, every measure's
+    row carried the whole document (3,000 measures read 300 ms of text nobody shows)."""
+    return (
+        queryset.select_related("section", "document")
+        .defer("document__full_text", "document__imported_plan")
+        .prefetch_related(
+            assignments_prefetch(with_group_members),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("position")),
+            Prefetch("targets", queryset=Target.objects.order_by("position")),
+        )
     )
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from core.errors import NotAllowed, ServiceError
 from measures.models import Assignment, Measure
+from measures.selectors import measures_with_plan
 from measures.services import set_lead_units
 from units.models import Unit
 
@@ -198,3 +199,28 @@ def test_a_lead_changed_in_the_admin_shows_in_the_same_history(django_user_model
     assert admin.post(url, data).status_code == 302
     page = office.get(measure.get_absolute_url()).content.decode()
     assert "root 修改牵头单位:大连市公安局" in page
+
+
+def test_lead_units_are_remembered_only_as_long_as_the_prefetched_assignments(plan, politics_and_law):
+    """lead_units() answers from memory while the measure's prefetched assignments are the same
+    ones (the engine asks several times per measure), and afresh once they are fetched again or
+    when nothing was prefetched: a change of lead units is never hidden."""
+    from django.db.models import prefetch_related_objects
+
+    measure = measures_with_plan(Measure.objects.filter(pk=plan.measures.get(number=1).pk)).get()
+    before = [unit.name for unit in measure.lead_units()]
+    measure.lead_units().clear()  # a caller mutating its answer does not change the next one
+    assert [unit.name for unit in measure.lead_units()] == before
+
+    Assignment.objects.create(
+        measure=measure, role="lead", unit=politics_and_law, written_name="市委政法委", position=99
+    )
+    assert [unit.name for unit in measure.lead_units()] == before  # the same prefetched rows
+    measure._prefetched_objects_cache.clear()
+    prefetch_related_objects([measure], "assignments__unit", "assignments__group__members")
+    assert "市委政法委" in [unit.name for unit in measure.lead_units()]
+
+    bare = Measure.objects.get(pk=measure.pk)  # nothing prefetched: always read afresh
+    assert "市委政法委" in [unit.name for unit in bare.lead_units()]
+    Assignment.objects.filter(measure=bare, unit=politics_and_law).delete()
+    assert "市委政法委" not in [unit.name for unit in bare.lead_units()]
