@@ -13,7 +13,9 @@ from .models import Assignment, AssignmentRole, Measure, Milestone, PolicyDocume
 
 
 def assignments_prefetch(with_group_members: bool = False) -> Prefetch:
-    assignments = Assignment.objects.select_related("unit", "group")
+    # Ordered within each measure only: the model's ordering sorts by the measure's document and
+    # position first, which joined and sorted every row again (70 ms for the whole programme).
+    assignments = Assignment.objects.select_related("unit", "group").order_by("measure_id", "role", "position")
     if with_group_members:
         assignments = assignments.prefetch_related(
             Prefetch("group__members", queryset=Unit.objects.order_by("kind", "name"))
