@@ -145,6 +145,24 @@ def test_the_page_states_the_rules(client, office_reviewer, plan, june):
     assert "少于 3 项视为“数据不足”" in page and "得分相同名次并列" in page and "一并列入" in page
 
 
+def test_the_ranking_offers_no_section_or_unit_filter_it_would_ignore_and_keeps_them_for_other_tabs(
+    client, office_reviewer, plan, june
+):
+    """The ranking ranks every lead unit of the document: a 章节 or 牵头单位 select on its page
+    would change nothing. They are not offered there; a unit chosen on another tab is carried on
+    (hidden) so going back to it keeps the choice."""
+    client.force_login(office_reviewer)
+    unit = plan.measures.get(number=1).lead_units()[0]
+    page = client.get(
+        reverse("dashboard-ranking"), {"as_of": "2019-07-10", "period": june.pk, "unit": unit.pk, "section": "一"}
+    ).content.decode()
+    assert 'id="unit"' not in page and 'id="section"' not in page
+    assert f'<input type="hidden" name="unit" value="{unit.pk}">' in page
+    assert '<input type="hidden" name="section" value="一">' in page
+    board = client.get(reverse("dashboard"), {"as_of": "2019-07-10", "unit": unit.pk}).content.decode()
+    assert 'id="unit"' in board and 'id="section"' in board
+
+
 # Publishing and withdrawing
 
 
