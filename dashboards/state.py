@@ -13,7 +13,7 @@ from deadlines import engine
 from deadlines.models import Light, ObligationState, TargetVerdict
 from deadlines.rules import LIGHT_ORDER
 from measures.models import Assignment, Measure, PolicyDocument
-from measures.selectors import active_documents
+from measures.selectors import active_documents, followed_measures
 
 NEW_WINDOW_DAYS = 7  # "newly overdue" on the boards: in the last week
 
@@ -66,7 +66,7 @@ def board(document: PolicyDocument | None, as_of: date, *, section: str = "", un
     """The document's monitored measures on `as_of` (with no document, those of every active
     one), optionally of one section (numeral) or led by one unit (named, or through a group)."""
     if document is None:
-        measures = Measure.objects.filter(document__in=active_documents())
+        measures = followed_measures()
     else:
         measures = document.measures.all()
     if section:

@@ -25,6 +25,7 @@ from accounts.roles import OFFICE_REVIEWER, SUPERVISOR, UNIT_LEADER
 from core.emails import render_email
 from core.workdays import shift_working_days
 from measures.models import AssignmentRole
+from measures.selectors import followed_measures
 from units.models import UnitContact
 
 from . import digest, engine
@@ -167,7 +168,7 @@ def plan_digests(as_of: date) -> list[PlannedEmail]:
     """The supervision digests due on `as_of`. Newly overdue means since the recipient's last
     digest, so a day the system was down is folded into the next digest, not lost."""
     planned = []
-    state = engine.programme(engine.monitored_measures(), as_of)
+    state = engine.programme(engine.monitored_measures(followed_measures()), as_of)
     sections = digest.sections(as_of)
     for email, frequency in digest_recipients():
         key = _digest_key(as_of, frequency)
@@ -215,7 +216,8 @@ def plan_unit_alerts(as_of: date) -> list[PlannedEmail]:
     milestones = (
         MilestoneStatus.objects.filter(
             Q(state__in=[MilestoneState.DUE_SOON, MilestoneState.ON_TRACK], due_date__lte=reminder_until)
-            | Q(state=MilestoneState.OVERDUE)
+            | Q(state=MilestoneState.OVERDUE),
+            milestone__measure__in=followed_measures(),  # an archived document alerts nobody
         )
         .select_related("milestone__measure")
         .prefetch_related("milestone__measure__assignments")
@@ -224,6 +226,7 @@ def plan_unit_alerts(as_of: date) -> list[PlannedEmail]:
         Q(state__in=[ObligationState.DUE_SOON, ObligationState.PENDING], due_on__lte=reminder_until)
         | Q(state=ObligationState.MISSING),
         kind=ReportObligation.Kind.REPORT,
+        measure__in=followed_measures(),
     ).select_related("measure", "period", "unit")
     items = []
     for status in milestones:

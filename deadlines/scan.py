@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from measures.models import Measure
+from measures.selectors import followed_measures
 
 from . import engine
 from .models import MilestoneStatus, ReportObligation, StatusEvent
@@ -45,10 +46,11 @@ class ScanReport:
 
 
 def scan_deadlines(as_of: date, batch_size: int = BATCH_SIZE) -> ScanReport:
-    """Bring every stored status to what the engine says for `as_of`. Idempotent: a second
-    scan for the same day changes nothing and records no event."""
+    """Bring every stored status of the followed documents to what the engine says for `as_of`.
+    Idempotent: a second scan for the same day changes nothing and records no event. An archived
+    document's stored statuses stay as its last scan left them (the alerts skip them)."""
     report = ScanReport(as_of=as_of, warning=calendar_warning_on(as_of))
-    ids = list(engine.monitored_measures().order_by("pk").values_list("pk", flat=True))
+    ids = list(engine.monitored_measures(followed_measures()).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         batch = engine.monitored_measures(Measure.objects.filter(pk__in=ids[start : start + batch_size]))
         with _collector_paused():

@@ -9,6 +9,7 @@ from ledger import access
 from ledger import selectors as ledger_selectors
 from ledger.models import ReportState
 from ledger.periods import opened_periods
+from measures.selectors import followed_measures
 
 from . import engine
 from .models import ObligationState, ReportObligation
@@ -38,7 +39,9 @@ def unit_tasks(user, today: date) -> UnitTasks:
         return tasks
     unit = user.unit_id
     measures = list(
-        engine.monitored_measures(access.visible_measures(user), owing_only=True).order_by("document", "position")
+        engine.monitored_measures(followed_measures(access.visible_measures(user)), owing_only=True).order_by(
+            "document", "position"
+        )
     )
     periods = list(opened_periods(today).values_list("pk", flat=True))  # newest first
     leads, shares = [], []

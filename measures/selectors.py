@@ -55,6 +55,13 @@ def active_documents() -> QuerySet[PolicyDocument]:
     return PolicyDocument.objects.filter(archived_at__isnull=True).order_by("-published_on", "-id")
 
 
+def followed_measures(queryset: QuerySet[Measure] | None = None) -> QuerySet[Measure]:
+    """The measures of the documents followed now (not archived), of `queryset` when given: what
+    the daily work watches — the scan, the alerts, the digests, 我的任务 and the boards spanning
+    documents. An archived document's own pages still replay it, as of any day, when asked for."""
+    return (Measure.objects.all() if queryset is None else queryset).filter(document__in=active_documents())
+
+
 def document_choices() -> list[PolicyDocument]:
     """Every document for a selector, active ones first, most recent first: one query."""
     return list(
