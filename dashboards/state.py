@@ -9,11 +9,13 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 
-from deadlines import engine
-from deadlines.models import Light, ObligationState, TargetVerdict
+from deadlines import counts, engine
+from deadlines.counts import SHORT_OF_TARGET
+from deadlines.models import Light, ObligationState
 from deadlines.rules import LIGHT_ORDER
-from measures.models import Assignment, Measure, PolicyDocument
+from measures.models import Assignment, Measure, PolicyDocument, Section
 from measures.selectors import active_documents, followed_measures
+from units.models import Unit
 
 NEW_WINDOW_DAYS = 7  # "newly overdue" on the boards: in the last week
 
@@ -96,20 +98,16 @@ def light_counts(counter: Counter) -> list[tuple[str, str, int]]:
     return [(light.value, str(light.label), counter[light.value]) for light in LIGHT_ORDER]
 
 
-SHORT_OF_TARGET = (TargetVerdict.BEHIND, TargetVerdict.MISSED)
-
-
-def by_section_and_unit(measures, lights: dict[int, str]) -> tuple[list, list]:
+def by_section_and_unit(parts) -> tuple[list, list]:
     """(section, Counter of lights) in document order and (unit, Counter of lights) reddest
-    first: the measures counted by section and by lead unit (a measure counts for each unit
-    that leads it)."""
+    first, from (section, lead units, light) for each measure: a measure counts for each unit
+    that leads it."""
     sections, units = {}, {}
     by_section, by_unit = defaultdict(Counter), defaultdict(Counter)
-    for measure in measures:
-        light = lights[measure.pk]
-        sections[measure.section_id] = measure.section
-        by_section[measure.section_id][light] += 1
-        for unit in measure.lead_units():
+    for section, leads, light in parts:
+        sections[section.pk] = section
+        by_section[section.pk][light] += 1
+        for unit in leads:
             units[unit.pk] = unit
             by_unit[unit.pk][light] += 1
     return (
@@ -127,16 +125,17 @@ def recently_overdue(answer: engine.Programme) -> tuple[list, list]:
 
 
 def overview(state: Board) -> Overview:
-    counts = state.counts
-    sections, units = by_section_and_unit(counts.measures, counts.measure_lights)
-    new_milestones, new_reports = recently_overdue(counts)
-    this_period = counts.judged_period
-    reports = [r for r in counts.reports if not state.unit_id or r.unit.pk == state.unit_id]
+    answer = state.counts
+    lights = answer.measure_lights
+    sections, units = by_section_and_unit((m.section, m.lead_units(), lights[m.pk]) for m in answer.measures)
+    new_milestones, new_reports = recently_overdue(answer)
+    this_period = answer.judged_period
+    reports = [r for r in answer.reports if not state.unit_id or r.unit.pk == state.unit_id]
     in_period = [r for r in reports if this_period and r.period.pk == this_period.pk]
     return Overview(
         board=state,
-        measures_by_light=light_counts(Counter(counts.measure_lights.values())),
-        milestones_by_light=light_counts(Counter(row.light for row in counts.milestones)),
+        measures_by_light=light_counts(Counter(answer.measure_lights.values())),
+        milestones_by_light=light_counts(Counter(row.light for row in answer.milestones)),
         by_section=sections,
         by_unit=units,
         newly_overdue=new_milestones,
@@ -144,7 +143,7 @@ def overview(state: Board) -> Overview:
         this_period=this_period,
         period_missing=[r for r in in_period if r.state == ObligationState.MISSING],
         period_late=[r for r in in_period if r.state == ObligationState.LATE],
-        targets_behind=[t for t in counts.targets if t.verdict in SHORT_OF_TARGET],
+        targets_behind=[t for t in answer.targets if t.verdict in SHORT_OF_TARGET],
     )
 
 
@@ -196,50 +195,54 @@ def _query(**params) -> str:
 
 def whole_programme(as_of: date, *, unit_id: int | None = None) -> WholeProgramme:
     """Every active (not archived) document on `as_of`, optionally only the measures one unit
-    leads (named, or through a group) and that unit's reports: one engine call for all."""
+    leads (named, or through a group) and that unit's reports: counted for all at once
+    (deadlines.counts), with models loaded only for the sections and units shown."""
     documents = list(active_documents().only("id", "title", "published_on", "archived_at"))
     measures = Measure.objects.filter(document__in=[d.pk for d in documents])  # exactly the listed ones
     if unit_id:
         measures = measures.filter(pk__in=Assignment.objects.leads_of(unit_id).values("measure_id"))
-    answer = engine.tally(engine.monitored_measures(measures).order_by("document_id", "position"), as_of)
+    answer = counts.count(measures.order_by("document_id", "position"), as_of)
     day = f"{as_of:%Y-%m-%d}"
     rows = {
         d.pk: DocumentRow(d, _query(document=d.pk, as_of=day, unit=unit_id), _query(document=d.pk, as_of=day))
         for d in documents
     }
-    lights = answer.measure_lights
+    sections = Section.objects.filter(pk__in={m.section_id for m in answer.measures}).only(
+        "id", "numeral", "title", "position"
+    )
+    sections = {section.pk: section for section in sections}
+    units = {
+        unit.pk: unit
+        for unit in Unit.objects.filter(pk__in={u for m in answer.measures for u in m.lead_unit_ids}).only("id", "name")
+    }
+    parts = defaultdict(list)  # document id → (section, lead units, light) of each of its measures
     for measure in answer.measures:
         row = rows[measure.document_id]
         row.measures.append(measure)
-        row.measure_lights[lights[measure.pk]] += 1
-    for milestone in answer.milestones:
-        rows[milestone.measure.document_id].milestone_lights[milestone.light] += 1
-    this_period = answer.judged_period
-    for report in answer.reports:
-        if this_period is None or report.period.pk != this_period.pk or (unit_id and report.unit.pk != unit_id):
-            continue
-        row = rows[report.measure.document_id]
-        row.period_missing += report.state == ObligationState.MISSING
-        row.period_late += report.state == ObligationState.LATE
-    for target in answer.targets:
-        row = rows[target.measure.document_id]
-        row.targets += 1
-        row.targets_behind += target.verdict in SHORT_OF_TARGET
-    units, by_unit, led_in = {}, defaultdict(Counter), defaultdict(set)
+        row.measure_lights[measure.light] += 1
+        row.milestone_lights.update(measure.milestone_lights)
+        reports = len(measure.lead_unit_ids) if not unit_id else int(unit_id in measure.lead_unit_ids)
+        row.period_missing += reports * (measure.period_state == ObligationState.MISSING)
+        row.period_late += reports * (measure.period_state == ObligationState.LATE)
+        row.targets += measure.targets
+        row.targets_behind += measure.targets_behind
+        leads = sorted((units[pk] for pk in measure.lead_unit_ids), key=lambda unit: unit.name)
+        parts[measure.document_id].append((sections[measure.section_id], leads, measure.light))
+    by_unit, led_in, named = defaultdict(Counter), defaultdict(set), {}
     for row in rows.values():
-        row.by_section, row.by_unit = by_section_and_unit(row.measures, lights)
-        for unit, counts in row.by_unit:
-            units[unit.pk] = unit
-            by_unit[unit.pk].update(counts)
+        row.by_section, row.by_unit = by_section_and_unit(parts[row.document.pk])
+        for unit, tally in row.by_unit:
+            named[unit.pk] = unit
+            by_unit[unit.pk].update(tally)
             led_in[unit.pk].add(row.document.pk)
     shown = [rows[d.pk] for d in documents if not unit_id or rows[d.pk].measures]
     return WholeProgramme(
         as_of=as_of,
         unit_id=unit_id,
         documents=shown,
-        this_period=this_period,
+        this_period=answer.judged_period,
         by_unit=sorted(
-            ((units[pk], counts, len(led_in[pk])) for pk, counts in by_unit.items()),
+            ((named[pk], tally, len(led_in[pk])) for pk, tally in by_unit.items()),
             key=lambda item: (-item[1][Light.RED], item[0].name),
         ),
     )

@@ -232,14 +232,14 @@ def programme(measures, as_of: date) -> Programme:
     horizon = rules.warning_horizon(as_of)
     periods = sorted(opened_periods(as_of), key=lambda p: p.starts_on)
 
-    done_on = _milestones_done(ids, before)
-    reports = _report_versions(Q(measure_id__in=ids, period__in=periods), before)
+    done_on = milestones_done(ids, before)
+    reports = report_versions(Q(measure_id__in=ids, period__in=periods), before)
     contributions = _contribution_versions(Q(measure_id__in=ids, period__in=periods), before)
-    completed_after, completed_on = _completions(reports)
+    completed_after, completed_on = completions(reports)
 
     milestones = _milestone_rows(measures, done_on, as_of, horizon)
     owed = _judged(owed_reports(measures, periods, completed_after), reports, contributions, as_of, horizon, before)
-    targets = _targets(measures, periods, ids, before, as_of)
+    targets = judge_targets([(m, t) for m in measures for t in m.targets.all()], periods, before, as_of)
     return Programme(as_of, horizon, measures, periods, milestones, owed, targets, completed_on)
 
 
@@ -250,8 +250,8 @@ def owed_in(measures, cells, as_of: date, *, unit: int | None = None, kinds=tupl
     period: a page showing a few owed reports pays for them, not for the whole history."""
     measures = list(measures)
     opened = sorted(opened_periods(as_of), key=lambda p: p.starts_on)
-    completed_after, _completed_on = _completions(
-        _report_versions(
+    completed_after, _completed_on = completions(
+        report_versions(
             Q(measure_id__in=[m.pk for m in measures], period__in=opened),
             end_of_day(as_of),
             status=ProgressStatus.COMPLETED,
@@ -278,7 +278,7 @@ def _owed_in(measures, cells, as_of: date, opened, completed_after, *, unit=None
     ]
     report_cells = {(m.pk, p.pk) for m, p, _unit, kind in owed if kind == Kind.REPORT}
     contribution_cells = {(m.pk, p.pk) for m, p, _unit, kind in owed if kind == Kind.CONTRIBUTION}
-    reports = _report_versions(_in_cells(ProgressReport, report_cells), before) if report_cells else []
+    reports = report_versions(_in_cells(ProgressReport, report_cells), before) if report_cells else []
     contributions = []
     if contribution_cells:
         mine = {"unit_id": unit} if unit is not None else {}
@@ -339,33 +339,41 @@ def tally(measures, as_of: date) -> Programme:
     before = end_of_day(as_of)
     horizon = rules.warning_horizon(as_of)
     periods = sorted(opened_periods(as_of), key=lambda p: p.starts_on)
-    done_on = _milestones_done(ids, before)
-    completed_after, completed_on = _completions(
-        _report_versions(Q(measure_id__in=ids, period__in=periods), before, status=ProgressStatus.COMPLETED)
+    done_on = milestones_done(ids, before)
+    completed_after, completed_on = completions(
+        report_versions(Q(measure_id__in=ids, period__in=periods), before, status=ProgressStatus.COMPLETED)
     )
     milestones = _milestone_rows(measures, done_on, as_of, horizon)
-    cells = _unsent(ids, periods, before)
+    cells = unsent(ids, periods, before)
     if (judged := latest_judged(periods, as_of)) is not None:
         cells |= {(pk, judged.pk) for pk in ids}
     owed = _owed_in(measures, cells, as_of, periods, completed_after, kinds=(Kind.REPORT,))
-    targets = _targets(measures, periods, ids, before, as_of)
+    targets = judge_targets([(m, t) for m in measures for t in m.targets.all()], periods, before, as_of)
     return Programme(as_of, horizon, measures, periods, milestones, owed, targets, completed_on)
 
 
-def _unsent(measure_ids, periods, before: datetime) -> set[tuple[int, int]]:
+def unsent(measure_ids, periods, before: datetime) -> set[tuple[int, int]]:
     """(measure, period) pairs among these with no consolidated report sent before `before`: an
-    anti-join in the database, so the sent ones (nearly all, in a long ledger) never leave it."""
+    anti-join in the database, so the sent ones (nearly all, in a long ledger) never leave it.
+    On PostgreSQL the pairs come from two arrays (unnest): the planner then hashes the sent
+    reports (75 ms for the whole programme) instead of sorting both sides to disk (125 ms)."""
     if not measure_ids or not periods:
         return set()
     period_ids = [p.pk for p in periods]
+    if connection.vendor == "postgresql":
+        pairs = "unnest(%s::bigint[]) m(id) CROSS JOIN unnest(%s::bigint[]) p(id) WHERE TRUE"
+        params = [list(measure_ids), period_ids]
+    else:
+        measures_in, periods_in = (", ".join(["%s"] * len(ids)) for ids in (measure_ids, period_ids))
+        tables = f"{Measure._meta.db_table} m, {ReportingPeriod._meta.db_table} p"
+        pairs = f"{tables} WHERE m.id IN ({measures_in}) AND p.id IN ({periods_in})"
+        params = [*measure_ids, *period_ids]
     sql = (
-        f"SELECT m.id, p.id FROM {Measure._meta.db_table} m, {ReportingPeriod._meta.db_table} p "
-        f"WHERE m.id IN ({', '.join(['%s'] * len(measure_ids))}) AND p.id IN ({', '.join(['%s'] * len(period_ids))}) "
-        f"AND NOT EXISTS (SELECT 1 FROM {ProgressReport._meta.db_table} r "
+        f"SELECT m.id, p.id FROM {pairs} AND NOT EXISTS (SELECT 1 FROM {ProgressReport._meta.db_table} r "
         "WHERE r.measure_id = m.id AND r.period_id = p.id AND r.submitted_at < %s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*measure_ids, *period_ids, connection.ops.adapt_datetimefield_value(before)])
+        cursor.execute(sql, [*params, connection.ops.adapt_datetimefield_value(before)])
         return set(cursor.fetchall())
 
 
@@ -405,7 +413,7 @@ def _milestone_rows(measures, done_on: dict[int, date], as_of: date, horizon: da
     ]
 
 
-def _milestones_done(measure_ids, before: datetime) -> dict[int, date]:
+def milestones_done(measure_ids, before: datetime) -> dict[int, date]:
     """milestone id → the day it was done, for claims the office had approved by `before`."""
     done = {}
     for milestone_id, submitted_at, ends_on in MilestoneClaim.objects.filter(
@@ -418,7 +426,7 @@ def _milestones_done(measure_ids, before: datetime) -> dict[int, date]:
     return done
 
 
-def _report_versions(where: Q | RawSQL, before: datetime, **only) -> list[Version]:
+def report_versions(where: Q | RawSQL, before: datetime, **only) -> list[Version]:
     """Every version of the consolidated reports `where` selects that existed by `before`
     (`only`: further field filters, e.g. status)."""
     rows = (
@@ -486,7 +494,7 @@ def _by_key(rows, key) -> dict:
     return grouped
 
 
-def _completions(reports: list[Version]) -> tuple[dict[int, date], dict[int, date]]:
+def completions(reports: list[Version]) -> tuple[dict[int, date], dict[int, date]]:
     """Per measure, from approved 已完成 reports known that day: the end of the period it was
     reported done in (nothing is owed after it) and the day the office confirmed it."""
     completed_after, completed_on = {}, {}
@@ -528,28 +536,29 @@ def _report_due_for(day: date, periods) -> date:
     return due_date_for(period_bounds(settings.REPORTING_CYCLE, day)[1])
 
 
-def _targets(measures, periods, measure_ids, before: datetime, as_of: date) -> list[TargetRow]:
+def judge_targets(pairs, periods, before: datetime, as_of: date) -> list[TargetRow]:
+    """A row per target of the (measure, target) `pairs` as judged on `as_of` (a yearly target
+    once per year of the ledger), from the values the office had approved by `before`."""
     values = defaultdict(list)  # target id → [(measured on, approved at, value)]
     for target_id, value, measured_on, decided_at in TargetActual.objects.filter(
-        target__measure_id__in=measure_ids,
+        target_id__in=[target.pk for _measure, target in pairs],
         report__review__decision=ReviewDecision.APPROVED,
         report__review__decided_at__lt=before,
     ).values_list("target_id", "value", "as_of", "report__review__decided_at"):
         values[target_id].append((measured_on, decided_at, value))
     first_year = min((p.starts_on.year for p in periods), default=as_of.year)
     rows = []
-    for measure in measures:
-        for target in measure.targets.all():
-            if target.recurrence:
-                instances = [(year, date(year, 12, 31)) for year in range(first_year, as_of.year + 1)]
-            else:
-                instances = [(None, target.due_date)]
-            for year, due in instances:
-                counted = [
-                    v for v in values[target.pk] if (due is None or v[0] <= due) and (year is None or v[0].year == year)
-                ]
-                measured_on, _, value = max(counted, default=(None, None, None), key=lambda v: (v[0], v[1]))
-                judged_on = _report_due_for(due, periods) if due else None
-                verdict = rules.target_verdict(target.comparator, target.value, value, as_of, judged_on)
-                rows.append(TargetRow(target, measure, year, due, judged_on, value, measured_on, verdict))
+    for measure, target in pairs:
+        if target.recurrence:
+            instances = [(year, date(year, 12, 31)) for year in range(first_year, as_of.year + 1)]
+        else:
+            instances = [(None, target.due_date)]
+        for year, due in instances:
+            counted = [
+                v for v in values[target.pk] if (due is None or v[0] <= due) and (year is None or v[0].year == year)
+            ]
+            measured_on, _, value = max(counted, default=(None, None, None), key=lambda v: (v[0], v[1]))
+            judged_on = _report_due_for(due, periods) if due else None
+            verdict = rules.target_verdict(target.comparator, target.value, value, as_of, judged_on)
+            rows.append(TargetRow(target, measure, year, due, judged_on, value, measured_on, verdict))
     return rows

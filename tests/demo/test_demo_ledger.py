@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts.models import User
 from dashboards.ranking import compute_ranking, current_formula, window_start
 from dashboards.state import board, overview
-from deadlines import engine
+from deadlines import counts, engine
 from deadlines.models import MilestoneStatus, ReportObligation
 from deadlines.scan import scan_deadlines
 from demo.history import LABEL
@@ -40,6 +40,7 @@ from ledger.models import (
     TargetActual,
 )
 from measures.models import AssignmentRole, Measure, PolicyDocument, Target
+from measures.selectors import lead_unit_ids
 
 # Every test here reads the module's demo ledger; marked so they run together, inside its transaction.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db, pytest.mark.xdist_group("demo_ledger")]
@@ -324,3 +325,33 @@ def test_the_tally_counts_what_the_whole_answer_says_on_every_day(demo):
         assert sorted(r.key for r in counted.newly_overdue(day - timedelta(days=7))[1]) == sorted(
             r.key for r in whole.newly_overdue(day - timedelta(days=7))[1]
         ), day
+
+
+def test_the_counts_are_the_whole_answers_on_every_day(demo):
+    """deadlines.counts (the whole-programme board's counts, from plain values) against
+    engine.programme on the twenty days: each measure's light, its milestones' lights, its
+    judged-period report's state and its targets' verdicts; and lead_unit_ids is lead_units."""
+    measures = engine.monitored_measures(demo.document.measures.all()).order_by("position")
+    lead_ids = lead_unit_ids([m.pk for m in measures])
+    assert {m.pk: {u.pk for u in m.lead_units()} for m in measures} == lead_ids
+    assert any(len(units) > 1 for units in lead_ids.values())  # the rule is exercised
+    for day in DAYS:
+        whole, counted = engine.programme(measures, day), counts.count(demo.document.measures.order_by("position"), day)
+        assert counted.judged_period == whole.judged_period, day
+        judged = whole.judged_period
+        period_states = {r.measure.pk: r.state for r in whole.reports if judged and r.period.pk == judged.pk}
+        expected = {
+            m.pk: (
+                whole.measure_lights[m.pk],
+                Counter(r.light for r in whole.milestones if r.measure.pk == m.pk),
+                period_states.get(m.pk),
+                sum(1 for t in whole.targets if t.measure.pk == m.pk),
+                sum(1 for t in whole.targets if t.measure.pk == m.pk and t.verdict in counts.SHORT_OF_TARGET),
+            )
+            for m in measures
+        }
+        found = {
+            c.pk: (c.light, c.milestone_lights, c.period_state, c.targets, c.targets_behind) for c in counted.measures
+        }
+        assert found == expected, day
+        assert [c.pk for c in counted.measures] == [m.pk for m in measures]
