@@ -13,7 +13,7 @@ from deadlines import counts, engine
 from deadlines.counts import SHORT_OF_TARGET
 from deadlines.models import Light, ObligationState
 from deadlines.rules import LIGHT_ORDER
-from measures.models import Assignment, Measure, PolicyDocument, Section
+from measures.models import Assignment, Measure, PolicyDocument
 from measures.selectors import active_documents, followed_measures
 from units.models import Unit
 
@@ -98,16 +98,17 @@ def light_counts(counter: Counter) -> list[tuple[str, str, int]]:
     return [(light.value, str(light.label), counter[light.value]) for light in LIGHT_ORDER]
 
 
-def by_section_and_unit(parts) -> tuple[list, list]:
+def by_section_and_unit(measures, lights: dict[int, str]) -> tuple[list, list]:
     """(section, Counter of lights) in document order and (unit, Counter of lights) reddest
-    first, from (section, lead units, light) for each measure: a measure counts for each unit
-    that leads it."""
+    first: the measures counted by section and by lead unit (a measure counts for each unit
+    that leads it)."""
     sections, units = {}, {}
     by_section, by_unit = defaultdict(Counter), defaultdict(Counter)
-    for section, leads, light in parts:
-        sections[section.pk] = section
-        by_section[section.pk][light] += 1
-        for unit in leads:
+    for measure in measures:
+        light = lights[measure.pk]
+        sections[measure.section_id] = measure.section
+        by_section[measure.section_id][light] += 1
+        for unit in measure.lead_units():
             units[unit.pk] = unit
             by_unit[unit.pk][light] += 1
     return (
@@ -126,8 +127,7 @@ def recently_overdue(answer: engine.Programme) -> tuple[list, list]:
 
 def overview(state: Board) -> Overview:
     answer = state.counts
-    lights = answer.measure_lights
-    sections, units = by_section_and_unit((m.section, m.lead_units(), lights[m.pk]) for m in answer.measures)
+    sections, units = by_section_and_unit(answer.measures, answer.measure_lights)
     new_milestones, new_reports = recently_overdue(answer)
     this_period = answer.judged_period
     reports = [r for r in answer.reports if not state.unit_id or r.unit.pk == state.unit_id]
@@ -160,16 +160,13 @@ class DocumentRow:
 
     document: PolicyDocument
     query: str  # the document board's filters for this row (document, as_of, unit)
-    base_query: str  # the same without the unit: what the by-unit links add their unit to
-    measures: list = field(default_factory=list)
+    measures: int = 0
     measure_lights: Counter = field(default_factory=Counter)
     milestone_lights: Counter = field(default_factory=Counter)
     period_missing: int = 0
     period_late: int = 0
     targets: int = 0
     targets_behind: int = 0
-    by_section: list = field(default_factory=list)
-    by_unit: list = field(default_factory=list)
 
     @property
     def measures_by_light(self) -> list[tuple[str, str, int]]:
@@ -196,29 +193,19 @@ def _query(**params) -> str:
 def whole_programme(as_of: date, *, unit_id: int | None = None) -> WholeProgramme:
     """Every active (not archived) document on `as_of`, optionally only the measures one unit
     leads (named, or through a group) and that unit's reports: counted for all at once
-    (deadlines.counts), with models loaded only for the sections and units shown."""
+    (deadlines.counts). Each document's breakdown by section and lead unit is its own board's
+    (a link away): a hundred of them on one page made it 4.4 MB."""
     documents = list(active_documents().only("id", "title", "published_on", "archived_at"))
     measures = Measure.objects.filter(document__in=[d.pk for d in documents])  # exactly the listed ones
     if unit_id:
         measures = measures.filter(pk__in=Assignment.objects.leads_of(unit_id).values("measure_id"))
     answer = counts.count(measures.order_by("document_id", "position"), as_of)
     day = f"{as_of:%Y-%m-%d}"
-    rows = {
-        d.pk: DocumentRow(d, _query(document=d.pk, as_of=day, unit=unit_id), _query(document=d.pk, as_of=day))
-        for d in documents
-    }
-    sections = Section.objects.filter(pk__in={m.section_id for m in answer.measures}).only(
-        "id", "numeral", "title", "position"
-    )
-    sections = {section.pk: section for section in sections}
-    units = {
-        unit.pk: unit
-        for unit in Unit.objects.filter(pk__in={u for m in answer.measures for u in m.lead_unit_ids}).only("id", "name")
-    }
-    parts = defaultdict(list)  # document id → (section, lead units, light) of each of its measures
+    rows = {d.pk: DocumentRow(d, _query(document=d.pk, as_of=day, unit=unit_id)) for d in documents}
+    by_unit, led_in = defaultdict(Counter), defaultdict(set)
     for measure in answer.measures:
         row = rows[measure.document_id]
-        row.measures.append(measure)
+        row.measures += 1
         row.measure_lights[measure.light] += 1
         row.milestone_lights.update(measure.milestone_lights)
         reports = len(measure.lead_unit_ids) if not unit_id else int(unit_id in measure.lead_unit_ids)
@@ -226,15 +213,10 @@ def whole_programme(as_of: date, *, unit_id: int | None = None) -> WholeProgramm
         row.period_late += reports * (measure.period_state == ObligationState.LATE)
         row.targets += measure.targets
         row.targets_behind += measure.targets_behind
-        leads = sorted((units[pk] for pk in measure.lead_unit_ids), key=lambda unit: unit.name)
-        parts[measure.document_id].append((sections[measure.section_id], leads, measure.light))
-    by_unit, led_in, named = defaultdict(Counter), defaultdict(set), {}
-    for row in rows.values():
-        row.by_section, row.by_unit = by_section_and_unit(parts[row.document.pk])
-        for unit, tally in row.by_unit:
-            named[unit.pk] = unit
-            by_unit[unit.pk].update(tally)
-            led_in[unit.pk].add(row.document.pk)
+        for pk in measure.lead_unit_ids:
+            by_unit[pk][measure.light] += 1
+            led_in[pk].add(measure.document_id)
+    units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=list(by_unit)).only("id", "name")}
     shown = [rows[d.pk] for d in documents if not unit_id or rows[d.pk].measures]
     return WholeProgramme(
         as_of=as_of,
@@ -242,7 +224,7 @@ def whole_programme(as_of: date, *, unit_id: int | None = None) -> WholeProgramm
         documents=shown,
         this_period=answer.judged_period,
         by_unit=sorted(
-            ((named[pk], tally, len(led_in[pk])) for pk, tally in by_unit.items()),
+            ((units[pk], tally, len(led_in[pk])) for pk, tally in by_unit.items()),
             key=lambda item: (-item[1][Light.RED], item[0].name),
         ),
     )
