@@ -151,3 +151,14 @@ def test_the_query_count_does_not_grow_with_the_documents(
         page = office.get(url).content.decode()
     assert page.count("data-document=") == 2
     print(f"programme board: {queries} queries with one document and with two")
+
+
+def test_a_document_boards_breakdown_links_stay_in_that_document(office, plan, second, periods):
+    """The breakdown the programme board links to: its section and unit links open the measures
+    of the document shown, not the current one (the links once left the document out)."""
+    for document in (plan, second):
+        page = office.get(reverse("dashboard"), {"document": document.pk, "as_of": "2019-07-01"}).content.decode()
+        assert 'id="by-section"' in page and 'id="by-unit"' in page
+        links = [part.split('"')[0] for part in page.split('href="/dashboard/measures/?')[1:]]
+        breakdown = [link for link in links if "&amp;section=" in link or "&amp;unit=" in link]
+        assert breakdown and all(link.startswith(f"document={document.pk}&amp;") for link in breakdown), breakdown
