@@ -4,6 +4,7 @@ import pytest
 
 from deadlines import notify, services
 from deadlines.scan import scan_deadlines
+from units.models import Unit, UnitContact
 
 
 @pytest.fixture
@@ -27,3 +28,9 @@ def digests():
         return created, notify.deliver_due()
 
     return run
+
+
+@pytest.fixture
+def planning_contact(plan):
+    """Measure 4 (due 2019-06-30) is led by 市规划局."""
+    return UnitContact.objects.create(unit=Unit.objects.get(name="市规划局"), name="张科长", email="guihua@example.com")

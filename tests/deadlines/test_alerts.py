@@ -2,19 +2,11 @@
 
 from datetime import date
 
-import pytest
 from django.core import mail
 
 from accounts.roles import UNIT_LEADER
 from accounts.services import ensure_role_groups
 from deadlines import notify, services
-from units.models import Unit, UnitContact
-
-
-@pytest.fixture
-def planning_contact(plan):
-    """Measure 4 (due 2019-06-30) is led by 市规划局."""
-    return UnitContact.objects.create(unit=Unit.objects.get(name="市规划局"), name="张科长", email="guihua@example.com")
 
 
 def alerts(as_of):

@@ -10,22 +10,16 @@ import time_machine
 from django.core import mail
 
 from dashboards.state import board, overview
-from deadlines import notify, services
 from deadlines.models import MilestoneStatus, ReportObligation
 from deadlines.scan import scan_deadlines
 from deadlines.selectors import unit_tasks
 from ledger.periods import open_periods
 from measures.services import archive_document
-from units.models import Unit, UnitContact
+
+from .test_alerts import alerts
 
 BEFORE_DUE = date(2019, 6, 20)  # T-7 working days of measure 4's milestone (due 2019-06-30)
 AFTER_DUE = date(2019, 7, 1)
-
-
-@pytest.fixture
-def planning_contact(plan):
-    """Measure 4 (due 2019-06-30) is led by 市规划局."""
-    return UnitContact.objects.create(unit=Unit.objects.get(name="市规划局"), name="张科长", email="guihua@example.com")
 
 
 @pytest.fixture
@@ -33,14 +27,6 @@ def archived(plan, office_reviewer):
     with time_machine.travel("2019-06-01 10:00:00+08:00", tick=False):
         archive_document(document=plan, user=office_reviewer)
     return plan
-
-
-def alerts(as_of):
-    services.prepare_unit_alerts(as_of)
-    notify.deliver_due()
-    sent = [(m.to[0], m.subject) for m in mail.outbox]
-    mail.outbox.clear()
-    return sent
 
 
 def test_a_followed_document_alerts_its_lead_units(planning_contact):
