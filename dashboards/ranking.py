@@ -74,12 +74,13 @@ def compute_ranking(document, period: ReportingPeriod, formula: RankingFormula, 
         measures = Measure.objects.filter(document__in=[d.pk for d in documents])  # exactly the listed ones
     else:
         documents, measures = None, document.measures.all()
-    state = engine.programme(engine.monitored_measures(measures).order_by("document_id", "position"), as_of)
     start, end = window_start(period), period.ends_on
+    monitored = engine.monitored_measures(measures).order_by("document_id", "position")
+    state = engine.within(monitored, as_of, start, period.starts_on)  # the window's reports only
     items: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     units = {unit.pk: unit.name for measure in state.measures for unit in measure.lead_units()}
     _milestone_items(state, start, end, items)
-    _report_items(state, start, period, items)
+    _report_items(state, items)
     _target_items(state, start, end, items)
     if documents is not None:
         _name_documents(state, (item for unit in items.values() for rows in unit.values() for item in rows))
@@ -136,10 +137,8 @@ def _milestone_items(state: engine.Programme, start: date, end: date, items) -> 
             items[unit.pk]["milestones"].append(item)
 
 
-def _report_items(state: engine.Programme, start: date, period: ReportingPeriod, items) -> None:
-    for row in state.reports:
-        if not start <= row.period.starts_on <= period.starts_on:
-            continue
+def _report_items(state: engine.Programme, items) -> None:
+    for row in state.reports:  # the window's only (engine.within)
         label = f"{row.period.label}进展报告"
         if row.state in REPORT_CREDIT:
             item = _item(row.measure, label, row.due_on.isoformat(), row.state_label, REPORT_CREDIT[row.state])

@@ -334,6 +334,30 @@ def tally(measures, as_of: date) -> Programme:
     (owed_in). A measure's light reads only its missing and due-soon reports, so it is the same.
     The sent reports, nearly all of a long ledger, stay in the database
     (tests/demo/test_demo_ledger.py checks the equality day by day)."""
+
+    def counted(ids, periods, before):
+        cells = unsent(ids, periods, before)
+        if (judged := latest_judged(periods, as_of)) is not None:
+            cells |= {(pk, judged.pk) for pk in ids}
+        return cells
+
+    return _with_reports(measures, as_of, counted)
+
+
+def within(measures, as_of: date, first: date, last: date) -> Programme:
+    """programme(measures, as_of) with, of the owed rows, only the consolidated reports of the
+    opened periods beginning from `first` to `last`, exactly as programme() has them: the
+    ranking's year to date, without judging every contribution and every earlier year."""
+
+    def in_window(ids, periods, _before):
+        return {(pk, p.pk) for pk in ids for p in periods if first <= p.starts_on <= last}
+
+    return _with_reports(measures, as_of, in_window)
+
+
+def _with_reports(measures, as_of: date, cells_of) -> Programme:
+    """programme()'s milestones, targets and completions, and the consolidated reports of the
+    (measure id, period id) pairs `cells_of(measure ids, opened periods, end of day)` names."""
     measures = list(measures)
     ids = [m.pk for m in measures]
     before = end_of_day(as_of)
@@ -344,10 +368,7 @@ def tally(measures, as_of: date) -> Programme:
         report_versions(Q(measure_id__in=ids, period__in=periods), before, status=ProgressStatus.COMPLETED)
     )
     milestones = _milestone_rows(measures, done_on, as_of, horizon)
-    cells = unsent(ids, periods, before)
-    if (judged := latest_judged(periods, as_of)) is not None:
-        cells |= {(pk, judged.pk) for pk in ids}
-    owed = _owed_in(measures, cells, as_of, periods, completed_after, kinds=(Kind.REPORT,))
+    owed = _owed_in(measures, cells_of(ids, periods, before), as_of, periods, completed_after, kinds=(Kind.REPORT,))
     targets = judge_targets([(m, t) for m in measures for t in m.targets.all()], periods, before, as_of)
     return Programme(as_of, horizon, measures, periods, milestones, owed, targets, completed_on)
 

@@ -304,7 +304,8 @@ def comparable(row) -> tuple:
 
 
 def test_the_tally_counts_what_the_whole_answer_says_on_every_day(demo):
-    """engine.tally (the boards' counts) against engine.programme on the twenty days: the same
+    """engine.tally (the boards' counts) and engine.within (the ranking's year to date) against
+    engine.programme on the twenty days: the same
     milestones, targets, completions and lights, and the same rows for every report it keeps —
     which are all those not sent by the day and all those of the judged period."""
     measures = engine.monitored_measures(demo.document.measures.all()).order_by("position")
@@ -322,6 +323,13 @@ def test_the_tally_counts_what_the_whole_answer_says_on_every_day(demo):
         judged = whole.judged_period
         kept = [r for r in whole.reports if r.submitted_at is None or (judged is not None and r.period.pk == judged.pk)]
         assert sorted(map(comparable, counted.reports)) == sorted(map(comparable, kept)), day
+        first, last = date(day.year, 1, 1), day  # the ranking's window: engine.within
+        window = engine.within(measures, day, first, last)
+        assert [(r.milestone.pk, r.state) for r in window.milestones] == [
+            (r.milestone.pk, r.state) for r in whole.milestones
+        ], day
+        in_window = [r for r in whole.reports if first <= r.period.starts_on <= last]
+        assert sorted(map(comparable, window.reports)) == sorted(map(comparable, in_window)), day
         assert sorted(r.key for r in counted.newly_overdue(day - timedelta(days=7))[1]) == sorted(
             r.key for r in whole.newly_overdue(day - timedelta(days=7))[1]
         ), day
