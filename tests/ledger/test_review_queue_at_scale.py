@@ -3,7 +3,9 @@
 Its section filter lists the sections of the chosen document only, and with several documents
 none until one is chosen, so the page costs the same whether the programme has two documents or a
 hundred. Links made before (a qualified "<document id>:<numeral>" section, or a numeral with
-?document=) keep filtering; a document that does not exist is a 400 that says so, never a 500."""
+?document=) keep filtering; a document that does not exist is a 400 that says so, never a 500.
+The queue is ordered and counted on the reports alone and reads only the page's rows, and 迟报
+is judged for the (measure, period) pairs shown only."""
 
 import re
 
@@ -12,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ledger import selectors
 from measures.models import PolicyDocument, Section
 
 from .test_several_documents import badges, import_second, submit
@@ -143,3 +146,30 @@ def test_a_section_with_a_nul_is_no_500(client, office_reviewer, second):
     client.force_login(office_reviewer)
     for section in ("\x00", f"{second.pk}:\x00"):
         assert client.get(reverse("review-queue"), {"section": section}).status_code in (200, 400)
+
+
+def test_the_queue_reads_a_window_of_reports_with_all_the_page_shows(
+    lead_reporter, office_reviewer, measure, periods, django_assert_num_queries
+):
+    sent = [submit(lead_reporter, measure, period) for period in periods]
+    queue = selectors.review_queue(office_reviewer)
+    assert queue.count() == 3
+    # Oldest submission first; these were sent at the same instant (the clock is frozen): by id.
+    assert [r.pk for r in queue[0:2]] + [r.pk for r in queue[2:4]] == [r.pk for r in sent]
+    with django_assert_num_queries(4):  # ids, rows, evidence, claims (no milestone claimed)
+        window = queue[1:3]
+    with django_assert_num_queries(0):
+        shown = [(r.measure.section.numeral, r.period.label, r.unit.name, r.author.username) for r in window]
+        assert [list(r.evidence.all()) + list(r.claims.all()) for r in window] == [[], []]
+    assert shown == [("四", p.label, lead_reporter.unit.name, lead_reporter.username) for p in periods[1:]]
+
+
+def test_late_reports_are_marked_and_reports_on_time_are_not(client, lead_reporter, office_reviewer, measure, periods):
+    # 2019-03-20: January's and February's reports were due on 5 February and 5 March, March's
+    # is due on 5 April.
+    sent = {period.label: submit(lead_reporter, measure, period) for period in periods}
+    client.force_login(office_reviewer)
+    page = review_queue(client)
+    cards = {pk: card for pk, card in re.findall(r'data-report="(\d+)"(.*?)</form>', page, re.S)}
+    late = {label for label, report in sent.items() if ">迟报</span>" in cards[str(report.pk)]}
+    assert late == {periods[0].label, periods[1].label}
