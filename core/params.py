@@ -68,6 +68,15 @@ def parse_choice(raw: str | None, name: str, choices, default: str = "") -> str:
     return raw
 
 
+def parse_text(raw: str | None, name: str) -> str:
+    """Free text, such as a section numeral, stripped; "" when empty. A NUL is refused:
+    PostgreSQL cannot hold one, so it would be a 500 rather than a filter that finds nothing."""
+    raw = (raw or "").strip()
+    if "\x00" in raw:
+        raise BadParameter(name, "含有空字符")
+    return raw
+
+
 class BadParameterMiddleware:
     """Pages: a BadParameter becomes a 400 page that says which parameter is wrong."""
 

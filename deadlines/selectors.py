@@ -71,7 +71,10 @@ def unit_tasks(user, today: date) -> UnitTasks:
 def timeliness(reports, today: date) -> dict[tuple[int, int], engine.OwedReport]:
     """(measure id, period id) → the consolidated report owed, for showing 按时 or 迟报 beside
     report versions (every lead unit owes the same report, so any of them will do)."""
-    measure_ids = {r.measure_id for r in reports}
-    period_ids = {r.period_id for r in reports}  # only the periods shown: the page must not grow with history
-    owed = engine.reports_owed_in(engine.monitored_measures().filter(pk__in=measure_ids), period_ids, today)
+    # Only the pairs shown, not every shown measure × every shown period (up to 25 × 25 for a
+    # page of 25), and of each measure only who owes it: the page must not grow with history or
+    # with the plan (the full plan would bring each measure's document, its full text included).
+    cells = {(r.measure_id, r.period_id) for r in reports}
+    measures = engine.monitored_measures(owing_only=True).filter(pk__in={measure for measure, _period in cells})
+    owed = engine.owed_in(measures, cells, today, kinds=(engine.Kind.REPORT,))
     return {(r.measure.pk, r.period.pk): r for r in owed}

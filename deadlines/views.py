@@ -10,20 +10,20 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core import clock
-from core.params import parse_id
+from core.params import BadParameter, parse_id, parse_text
 from ledger import access
 from ledger import selectors as ledger_selectors
 from ledger.forms import ReviewForm
 from ledger.models import ReportState
 from ledger.periods import opened_periods
-from measures.models import PolicyDocument, Section
-from measures.selectors import document_choices
-from units.models import Unit
+from measures.models import PolicyDocument
+from measures.selectors import document_choices, lead_unit_choices, measure_sections
 
 from . import selectors
 from .rules import calendar_warning_on
 
-# A section chosen in the review queue when several documents are followed: "<document id>:<numeral>".
+# A section chosen in the review queue when several documents are followed: "<document id>:<numeral>"
+# (see _viewed).
 QUALIFIED_SECTION = re.compile(r"(\d{1,18}):(.+)")
 
 
@@ -75,6 +75,28 @@ def my_tasks(request):
     return render(request, "ledger/my_tasks.html", context)
 
 
+def _viewed(raw_document: str | None, raw_section: str | None, documents: dict[int, PolicyDocument]):
+    """The document the review queue is narrowed to (None: every one) and the section numeral.
+
+    With several documents the section select sends "<document id>:<numeral>", which names its
+    document (links made so keep working); a plain numeral goes with ?document=, or without it
+    matches that section of any document. When ?document= names another document than the
+    section does, the 文件 select was changed after a section of the other was chosen (without
+    JavaScript the form is sent as it stands): the document chosen last is viewed, whole."""
+    document_id, numeral = parse_id(raw_document, "document"), parse_text(raw_section, "section")
+    named_by = "document"
+    if qualified := QUALIFIED_SECTION.fullmatch(numeral):
+        if document_id is None or document_id == int(qualified[1]):
+            document_id, numeral, named_by = int(qualified[1]), qualified[2], "section"
+        else:
+            numeral = ""
+    if document_id is None:
+        return None, numeral
+    if document_id not in documents:
+        raise BadParameter(named_by, f"没有编号为 {document_id} 的文件")
+    return documents[document_id], numeral
+
+
 @login_required
 @require_GET
 def review_queue(request):
@@ -82,23 +104,18 @@ def review_queue(request):
     if not access.reads_everything(request.user):
         raise PermissionDenied("审核队列仅供市营商办和督查人员使用")
     today = clock.today()
-    filters = {key: request.GET.get(key, "") for key in ("section", "unit", "period", "document")}
+    filters = {key: request.GET.get(key, "") for key in ("unit", "period")}
     state = request.GET.get("state", ReportState.SUBMITTED)
     documents, several_documents = _documents()
-    # With several documents a section is chosen as "<document id>:<numeral>" (the select groups
-    # sections by document), which also says which document is being viewed; a plain numeral
-    # (and ?document=) still works, as links made with one document do.
-    numeral, document_id = filters["section"], parse_id(filters["document"], "document")
-    if qualified := QUALIFIED_SECTION.fullmatch(numeral):
-        document_id, numeral = int(qualified[1]), qualified[2]
-    document = documents.get(document_id) if document_id is not None else None
+    document, numeral = _viewed(request.GET.get("document"), request.GET.get("section"), documents)
+    unit, period = parse_id(filters["unit"], "unit"), parse_id(filters["period"], "period")
     queue = ledger_selectors.review_queue(
         request.user,
         state=state,
         section=numeral,
-        unit=parse_id(filters["unit"], "unit"),
-        period=parse_id(filters["period"], "period"),
-        document=document_id,
+        unit=unit,
+        period=period,
+        document=document.pk if document else None,
     )
     page = Paginator(queue, 25).get_page(request.GET.get("page"))
     owed = selectors.timeliness(page.object_list, today)
@@ -107,27 +124,30 @@ def review_queue(request):
         report.own_unit = access.reviews_own_unit(request.user, report)  # the form then asks why
     if several_documents:
         _name_documents([report.measure for report in page.object_list], documents)
-    sections = list(Section.objects.filter(part="measures").order_by("document", "position"))
-    by_document = {}
-    for section in sections:
-        by_document.setdefault(section.document_id, []).append(section)
+    # The section select lists one document's sections, never every document's (thousands at
+    # province scale): with several documents those of the document viewed — none until one is
+    # chosen —, else those of the one followed.
+    listed = document if several_documents else (document or next(iter(documents.values()), None))
     context = {
         "nav": "review",
         "page_obj": page,
         "reports": page.object_list,
         "filters": filters,
+        "unit": unit,
+        "period": period,
         "state": state,
         "states": [(value, label) for value, label in ReportState.choices if value != ReportState.DRAFT],
-        "sections": sections,
-        # With several documents: the section select in groups, the document viewed, and what
-        # 导出 Excel exports (that document, or one workbook per followed document).
-        "several_documents": several_documents,
-        "section_groups": [(d, by_document[d.pk]) for d in documents.values() if d.pk in by_document],
-        "document": document,
+        "sections": measure_sections(listed.pk) if listed else [],
+        # With several documents a section's value names its document: "<document id>:<numeral>".
+        "section_prefix": f"{document.pk}:" if several_documents and document else "",
         "section_numeral": numeral,
+        # With several documents: the 文件 select, the document viewed, and what 导出 Excel
+        # exports (that document, or one workbook per followed document).
+        "several_documents": several_documents,
+        "documents": list(documents.values()),
+        "document": document,
         "followed_documents": [d for d in documents.values() if not d.archived],
-        # Units that lead something: cheap (assignments), unlike scanning every report for its author.
-        "units": Unit.objects.filter(assignments__role="lead").distinct().order_by("name"),
+        "units": lead_unit_choices(),
         "periods": opened_periods(today)[:36],
         "can_review": access.can_review(request.user),
         "review_form": ReviewForm(),

@@ -65,6 +65,30 @@ def open_report_cells(measure_ids, period_ids, before: datetime) -> set[tuple[in
     return cells
 
 
+class ReviewQueue:
+    """The review queue, for a Paginator: it counts and orders the reports alone, then reads only
+    the page's reports with everything the page shows (three queries a page, plus the count).
+    One query joining all of that and sorting before its LIMIT cost more to plan than to run
+    (12 ms for its eleven tables, every request), and over every latest version (状态:全部) the
+    planner's guess of one row made it take seconds at province scale."""
+
+    def __init__(self, reports: QuerySet[ProgressReport]):
+        self._ids = reports.order_by("submitted_at", "pk").values_list("pk", flat=True)
+
+    def count(self) -> int:
+        return self._ids.count()
+
+    def __getitem__(self, window: slice) -> list[ProgressReport]:
+        ids = list(self._ids[window])
+        shown = (
+            ProgressReport.objects.filter(pk__in=ids)
+            .select_related("measure__section", "period", "unit", "author", "submitted_by", "review__reviewer")
+            .prefetch_related("evidence", "claims__milestone")
+        )
+        by_id = {report.pk: report for report in shown}
+        return [by_id[pk] for pk in ids if pk in by_id]  # a row gone between the two reads is left out
+
+
 def review_queue(
     user,
     *,
@@ -73,9 +97,9 @@ def review_queue(
     unit: int | None = None,
     period: int | None = None,
     document: int | None = None,
-):
-    """Latest versions visible to `user`, filtered like the office's review queue. A section is
-    a numeral: of `document` when given, else of any document."""
+) -> ReviewQueue:
+    """Latest versions visible to `user`, filtered like the office's review queue, oldest
+    submission first. A section is a numeral: of `document` when given, else of any document."""
     reports = access.visible_reports(user).filter(next_version__isnull=True)
     if state in ReportState.values:
         reports = reports.in_stage(state)
@@ -87,11 +111,7 @@ def review_queue(
         reports = reports.filter(unit_id=unit)
     if period is not None:
         reports = reports.filter(period_id=period)
-    return (
-        reports.select_related("measure__section", "period", "unit", "author", "submitted_by", "review__reviewer")
-        .prefetch_related("evidence", "claims__milestone")
-        .order_by("submitted_at", "pk")
-    )
+    return ReviewQueue(reports)
 
 
 def contributions_for(measure: Measure, period: ReportingPeriod) -> list[Contribution]:

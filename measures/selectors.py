@@ -6,11 +6,11 @@ from datetime import datetime
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 
 from units.models import Unit, UnitGroup
 
-from .models import Assignment, AssignmentRole, Measure, Milestone, PolicyDocument, Target
+from .models import Assignment, AssignmentRole, Measure, Milestone, PolicyDocument, Section, Target
 
 
 def assignments_prefetch(with_group_members: bool = False) -> Prefetch:
@@ -91,6 +91,23 @@ def document_choices() -> list[PolicyDocument]:
             F("archived_at").asc(nulls_first=True), "-published_on", "-id"
         )
     )
+
+
+def measure_sections(document_id: int) -> list[Section]:
+    """The sections of one document's measures, in the document's order, for a filter: one query.
+    A filter never lists every document's sections: at province scale that is thousands."""
+    return list(
+        Section.objects.filter(document_id=document_id, part="measures")
+        .only("id", "document_id", "numeral", "position", "title")
+        .order_by("position")
+    )
+
+
+def lead_unit_choices() -> QuerySet[Unit]:
+    """Units that lead some measure, by name, for a filter: the units that report. One query,
+    a semi-join, rather than a DISTINCT over every lead assignment of the programme."""
+    leads = Assignment.objects.filter(unit=OuterRef("pk"), role=AssignmentRole.LEAD)
+    return Unit.objects.filter(Exists(leads)).only("id", "name").order_by("name")
 
 
 @dataclass(frozen=True)

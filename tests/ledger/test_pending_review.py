@@ -103,13 +103,15 @@ def test_the_default_queue_reads_the_marker_in_a_fixed_number_of_queries(
     client.force_login(office_reviewer)
     url = reverse("review-queue")
     client.get(url)
-    # 12: one more (a constant) for the documents, which name rows and group the section filter.
+    # 12: one more (a constant) for the documents, which name rows and the 文件 select.
     with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
     for period in periods:
         report = fill(lead_reporter, services.open_report(lead_reporter, measure, period))
         services.submit_report(lead_reporter, report, report.lock_version)
-    with django_assert_num_queries(22) as full:  # + evidence, claims and the owed reports (engine)
+    # + the page's reports (their ids, then their rows), evidence, claims, and the owed reports:
+    # only who owes each measure and the versions of the pairs shown (engine.owed_in).
+    with django_assert_num_queries(21) as full:
         page = client.get(url)
     assert len(page.context["reports"]) == len(periods)
     queue_sql = [q["sql"] for q in full.captured_queries if '"ledger_progressreport"."submitted_at"' in q["sql"]]

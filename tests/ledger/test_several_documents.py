@@ -1,6 +1,7 @@
 """我的任务 and the review queue with several plans followed: each row names its document, the
-section filter groups sections by document, and 导出 Excel exports the document being viewed (or
-offers each followed document, labelled). With one document nothing changes."""
+section filter lists the sections of the document viewed (tests/ledger/test_review_queue_sections.py),
+and 导出 Excel exports the document being viewed (or offers each followed document, labelled).
+With one document nothing changes."""
 
 import re
 
@@ -61,7 +62,7 @@ def test_my_tasks_names_each_rows_document(client, lead_reporter, plan, second, 
     assert second.short_title in page and plan.short_title in page
 
 
-def test_the_review_queue_names_documents_groups_sections_and_exports_the_one_viewed(
+def test_the_review_queue_names_documents_and_exports_the_one_viewed(
     client, lead_reporter, office_reviewer, measure, period, plan, second
 ):
     submit(lead_reporter, measure, period)
@@ -69,8 +70,7 @@ def test_the_review_queue_names_documents_groups_sections_and_exports_the_one_vi
     client.force_login(office_reviewer)
     page = client.get(reverse("review-queue")).content.decode()
     assert badges(page) == {str(plan.pk), str(second.pk)}
-    assert f'data-document-sections="{plan.pk}"' in page and f'data-document-sections="{second.pk}"' in page
-    assert f'value="{second.pk}:一"' in page and f'value="{plan.pk}:四"' in page
+    assert f'<option value="{plan.pk}" title' in page and f'<option value="{second.pk}" title' in page
     # Viewing every document: the export says so and offers each followed document.
     assert "导出 Excel(全部文件,每个文件一份)" in page
     assert f"?document={plan.pk}&amp;period=latest" in page and f"?document={second.pk}&amp;period=latest" in page
@@ -89,7 +89,7 @@ def test_the_review_queue_names_documents_groups_sections_and_exports_the_one_vi
     assert badges(page) == {str(plan.pk)}
     assert f'<option value="{plan.pk}" selected' in page
     assert f"?document={plan.pk}&amp;period=latest&amp;section=&amp;unit=" in page
-    page = client.get(reverse("review-queue"), {"document": plan.pk, "section": f"{second.pk}:一"}).content.decode()
+    page = client.get(reverse("review-queue"), {"section": f"{second.pk}:一", "document": ""}).content.decode()
     assert badges(page) == {str(second.pk)}
 
 
@@ -117,6 +117,8 @@ def test_a_second_document_adds_no_query(
     lead_reporter.refresh_from_db()
     vars(lead_reporter).pop("_measure_roles", None)  # read before the second plan existed
     submit(lead_reporter, other.measures.get(), period)
-    with django_assert_num_queries(len(one.captured_queries)):
+    # The review queue even reads one query fewer: with several documents it lists no section
+    # until a document is chosen (with one, it lists that one's).
+    with django_assert_num_queries(len(one.captured_queries) - (1 if name == "review-queue" else 0)):
         page = client.get(reverse(name)).content.decode()
     assert str(other.pk) in badges(page)

@@ -36,6 +36,7 @@ def test_boards_and_the_export_refuse_odd_dates(office, url_name, raw):
         ("dashboard-ranking", "period"),
         ("review-queue", "unit"),
         ("review-queue", "period"),
+        ("review-queue", "document"),
         ("ledger-export", "unit"),
         ("ledger-export", "period"),
         ("ledger-export", "document"),
