@@ -17,7 +17,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from core.errors import NotAllowed, ServiceError
-from core.params import BadParameter, parse_date, parse_id
+from core.params import BadParameter, parse_date, parse_id, parse_text
 from deadlines.engine import judged_periods
 from deadlines.rules import calendar_warning_on
 from ledger import access
@@ -38,7 +38,7 @@ from .state import board, overview, recently_overdue, whole_programme
 def _filters(request) -> dict:
     return {
         "as_of": parse_date(request.GET.get("as_of"), "as_of", default=timezone.localdate()),
-        "section": request.GET.get("section", ""),
+        "section": parse_text(request.GET.get("section"), "section"),
         "unit_id": parse_id(request.GET.get("unit"), "unit"),
     }
 

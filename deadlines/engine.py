@@ -286,13 +286,6 @@ def _owed_in(measures, cells, as_of: date, opened, completed_after, *, unit=None
     return _judged(owed, reports, contributions, as_of, horizon, before)
 
 
-def reports_owed_in(measures, period_ids, as_of: date) -> list[OwedReport]:
-    """The consolidated reports `measures` owe for the opened periods among `period_ids`, as
-    `programme(measures, as_of).reports` has them for those periods (owed_in)."""
-    measures = list(measures)
-    return owed_in(measures, {(m.pk, p) for m in measures for p in period_ids}, as_of, kinds=(Kind.REPORT,))
-
-
 def _in_cells(model, cells) -> RawSQL:
     """Rows of `model` for the (measure id, period id) pairs in `cells`: a row-value IN over a
     VALUES list, which the database joins. (Many Q objects took longer to compile than the query

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core.params import parse_date, parse_id
+from core.params import parse_date, parse_id, parse_text
 from measures.models import PolicyDocument
 from measures.selectors import current_document
 
@@ -67,7 +67,7 @@ def ledger_export(request):
         export = services.ledger_export(
             request.user,
             document,
-            **{key: request.GET.get(key, "").strip() for key in ("period", "section", "unit")},
+            **{key: parse_text(request.GET.get(key), key) for key in ("period", "section", "unit")},
             as_of=_as_of(request),
         )
     except services.BadExportRequest as exc:

@@ -92,7 +92,7 @@ def test_a_measure_reported_done_owes_nothing_after_that_period_and_shows_done(p
 
 
 def test_the_reports_owed_in_some_periods_are_the_programmes_for_those_periods(plan, lead_reporter, measure):
-    """engine.reports_owed_in (the review queue's 按时/迟报) reads only the periods asked for, and
+    """engine.owed_in (the review queue's 按时/迟报, 我的任务) reads only the pairs asked for, and
     the completions of any period: the same rows as the whole programme, on every day."""
     planner = make_user("planner", UNIT_REPORTER, "市规划局")
     done = plan.measures.get(number=4)
@@ -112,7 +112,8 @@ def test_the_reports_owed_in_some_periods_are_the_programmes_for_those_periods(p
         for chosen in ([periods[1]], [periods[0], periods[7]], periods[4:9], periods):
             ids = {p.pk for p in chosen}
             expected = [r for r in whole if r.period.pk in ids]
-            assert rows(engine.reports_owed_in(measures, ids, day)) == rows(expected)
+            cells = {(m.pk, pk) for m in measures for pk in ids}
+            assert rows(engine.owed_in(measures, cells, day, kinds=("report",))) == rows(expected)
 
 
 def test_a_milestone_claimed_late_is_done_late_and_red_until_confirmed(plan, lead_reporter, measure):

@@ -50,6 +50,15 @@ def test_ids_must_be_plain_ascii_numbers(office, url_name, name, raw):
     assert name in response.content.decode()
 
 
+@pytest.mark.parametrize("url_name", [*BOARDS, "review-queue"])
+def test_a_nul_in_a_section_is_a_400_not_a_500(office, url_name):
+    """PostgreSQL cannot hold a NUL: a section filter carrying one was a 500 on the boards and
+    the export."""
+    response = office.get(reverse(url_name), {"section": "一\x00"})
+    assert response.status_code == 400, response.content[:300]
+    assert "section" in response.content.decode()
+
+
 def test_the_400_page_is_a_page_of_the_site(office):
     page = office.get(reverse("dashboard"), {"as_of": "9999-12-31"}).content.decode()
     assert "请求参数有误" in page and "2000-01-01" in page and "返回首页" in page
