@@ -64,11 +64,11 @@ def explain(sql: str, params) -> list[str]:
 
 
 def slowest_node(plan: list[str]) -> str:
-    """The plan node with the largest own-and-children time below the root: where it goes."""
-    nodes = [(float(m["ms"]), m["node"].strip(), m["rows"]) for line in plan[1:] if (m := NODE_TIME.match(line))]
+    """The plan node with the largest time (its own and its children's) below the root: where it goes."""
+    nodes = [(float(m["ms"]), m["node"].strip(), m["rows"]) for line in plan if (m := NODE_TIME.match(line))]
     if not nodes:
         return ""
-    ms, node, rows = max(nodes)
+    ms, node, rows = max(nodes[1:] or nodes)  # below the root, unless the root is all there is
     return f"{node}: {ms:.1f} ms, {rows} rows"
 
 
