@@ -2,8 +2,9 @@
 indexed query for the alerts, and record each change of state as an event.
 
 The stored statuses are a cache of deadlines.engine for the day of the last scan, never the
-source of a page: after a scan as of any day, the rows are exactly what the engine says for
-that day (owed reports it no longer lists are removed). Work goes in batches of measures.
+source of a page: after a scan as of any day, the rows of the followed documents are exactly
+what the engine says for that day (owed reports it no longer lists are removed); an archived
+document's rows stay as its last scan left them, and the alerts skip them. Work goes in batches of measures.
 The engine's answer for a batch goes to PostgreSQL as one array per column, and one statement
 per table compares it with the stored rows and writes only the difference, set-based: it
 inserts the new rows, updates those that differ, removes the owed reports no longer owed and

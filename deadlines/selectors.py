@@ -4,11 +4,14 @@ office's review queue. Each runs a fixed number of queries."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Exists, OuterRef
+
 from core.clock import end_of_day
 from ledger import access
 from ledger import selectors as ledger_selectors
 from ledger.models import ReportState
 from ledger.periods import opened_periods
+from measures.models import Measure
 from measures.selectors import followed_measures
 
 from . import engine
@@ -38,19 +41,23 @@ def unit_tasks(user, today: date) -> UnitTasks:
     if not access.is_unit_staff(user):
         return tasks
     unit = user.unit_id
+    # An archived document owes nothing more, but its reports under way (waiting for review, or
+    # returned) still want their unit: the office can still review them.
+    followed = followed_measures(Measure.objects.all()).filter(pk=OuterRef("pk"))
     measures = list(
-        engine.monitored_measures(followed_measures(access.visible_measures(user)), owing_only=True).order_by(
-            "document", "position"
-        )
+        engine.monitored_measures(access.visible_measures(user), owing_only=True)
+        .annotate(followed=Exists(followed))
+        .order_by("document", "position")
     )
     periods = list(opened_periods(today).values_list("pk", flat=True))  # newest first
-    leads, shares = [], []
+    leads, under_way, shares = [], [], []
     for measure in measures:
         if unit in {u.pk for u in measure.lead_units()}:
-            leads.append(measure.pk)
-        elif unit in {u.pk for u in measure.contributing_units()}:
+            (leads if measure.followed else under_way).append(measure.pk)
+        elif measure.followed and unit in {u.pk for u in measure.contributing_units()}:
             shares.append(measure.pk)
     cells = ledger_selectors.open_report_cells(leads, periods, end_of_day(today))
+    cells |= ledger_selectors.pending_report_cells(under_way, periods)
     cells |= {(m, p) for m in shares for p in periods[:RECENT_CONTRIBUTION_PERIODS]}
     mine = engine.owed_in(measures, cells, today, unit=unit)
     reports = sorted(

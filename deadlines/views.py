@@ -82,11 +82,15 @@ def _viewed(raw_document: str | None, raw_section: str | None, documents: dict[i
     document (links made so keep working); a plain numeral goes with ?document=, or without it
     matches that section of any document. When ?document= names another document than the
     section does, the 文件 select was changed after a section of the other was chosen (without
-    JavaScript the form is sent as it stands): the document chosen last is viewed, whole."""
+    JavaScript the form is sent as it stands): the document chosen last is viewed, whole; and
+    an empty ?document= (全部文件 chosen) views every document."""
     document_id, numeral = parse_id(raw_document, "document"), parse_text(raw_section, "section")
+    all_chosen = raw_document is not None and not raw_document.strip()  # the form's 全部文件
     named_by = "document"
     if qualified := QUALIFIED_SECTION.fullmatch(numeral):
-        if document_id is None or document_id == int(qualified[1]):
+        if all_chosen:
+            numeral = ""
+        elif document_id is None or document_id == int(qualified[1]):
             document_id, numeral, named_by = int(qualified[1]), qualified[2], "section"
         else:
             numeral = ""

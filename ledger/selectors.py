@@ -55,14 +55,23 @@ def open_report_cells(measure_ids, period_ids, before: datetime) -> set[tuple[in
     with connection.cursor() as cursor:
         cursor.execute(unsent, [*measure_ids, *period_ids, before])
         cells = {(m, p) for m, p in cursor.fetchall()}
+    return cells | pending_report_cells(measure_ids, period_ids)
+
+
+def pending_report_cells(measure_ids, period_ids) -> set[tuple[int, int]]:
+    """(measure id, period id) pairs whose consolidated report waits on someone now: a version
+    waiting for review (PendingReview) or a return not answered yet (PendingResubmission). One
+    query; none when there is nothing to ask about."""
+    measure_ids, period_ids = list(measure_ids), list(period_ids)
+    if not measure_ids or not period_ids:
+        return set()
     waiting, returned = (
         marker.objects.filter(report__measure_id__in=measure_ids, report__period_id__in=period_ids).values_list(
             "report__measure_id", "report__period_id"
         )
         for marker in (PendingReview, PendingResubmission)
     )
-    cells.update(waiting.union(returned))
-    return cells
+    return set(waiting.union(returned))
 
 
 class ReviewQueue:

@@ -73,3 +73,25 @@ def test_its_own_board_still_replays_it_when_asked_for(archived):
     open_periods(date(2019, 6, 1), date(2019, 6, 30))
     answer = overview(board(archived, date(2019, 7, 10)))  # June's reports were due on 5 July
     assert answer.period_missing  # the board of an archived plan, as of a day, is what it was
+
+
+def test_what_waits_on_someone_still_reaches_my_tasks_after_the_archive(plan, measure, lead_reporter, office_reviewer):
+    """Archiving stops what a document owes, not the work under way: the office can still review
+    its reports (the review queue lists them), so a report waiting for review or returned after
+    the archive stays in 我的任务, while nothing is asked for its unsent periods."""
+    from core import clock
+    from ledger import services as ledger
+
+    from .test_engine import at, send
+
+    june, july = open_periods(date(2019, 6, 1), date(2019, 7, 31))
+    waiting = send(lead_reporter, measure, june, on="2019-07-02")
+    archive_document(document=plan, user=office_reviewer)
+    tasks = unit_tasks(lead_reporter, date(2019, 8, 10))
+    assert [(r.measure.pk, r.period.pk) for r in tasks.awaiting_review] == [(measure.pk, june.pk)]
+    assert tasks.overdue == [] and tasks.current == []  # July was never sent: not asked any more
+    with clock.replaying(at("2019-08-05")):
+        ledger.review_report(office_reviewer, waiting, "returned", comment="请补充材料")
+    tasks = unit_tasks(lead_reporter, date(2019, 8, 10))
+    assert [(r.measure.pk, r.period.pk) for r in tasks.returned] == [(measure.pk, june.pk)]
+    assert tasks.awaiting_review == [] and tasks.overdue == []

@@ -68,6 +68,17 @@ def test_with_no_document_chosen_no_section_is_offered(client, office_reviewer, 
     assert "<optgroup" not in page
 
 
+def test_choosing_all_documents_without_javascript_drops_the_section_of_the_one_before(
+    client, office_reviewer, plan, second
+):
+    """The form as sent without JavaScript after 文件 went back to 全部文件: an empty document and
+    the qualified section chosen before. 全部文件 was chosen last: every document, no section."""
+    client.force_login(office_reviewer)
+    page = review_queue(client, document="", section=f"{plan.pk}:四")
+    assert section_values(page) == [""]  # no document viewed: no section offered
+    assert f'<option value="{plan.pk}" selected' not in page
+
+
 def test_the_section_select_lists_the_chosen_documents_sections_only(client, office_reviewer, plan, second):
     add_documents(3)
     client.force_login(office_reviewer)
