@@ -3,7 +3,7 @@ milestones' lights, its judged-period report's state and its targets' verdicts, 
 engine (deadlines.engine) has them — without loading the plan as models or making a row per
 owed report. The whole-programme board counts 3,000 measures with it.
 
-It applies the engine's own rules to the engine's own sets (deadlines.rules; engine.unsent,
+It applies the engine's own rules to the engine's own sets (deadlines.rules; ledger.selectors.unsent_report_cells,
 engine.completions, engine.milestones_done, engine.judge_targets); only the assembly differs:
 a report never sent by the end of the day has no version to judge (its state follows from its
 due date alone), and the judged period's reports need only their first submission.
@@ -19,6 +19,7 @@ from django.db.models import Min, Q
 from core.clock import end_of_day, local_day
 from ledger.models import ProgressReport, ProgressStatus, ReportingPeriod
 from ledger.periods import opened_periods
+from ledger.selectors import unsent_report_cells
 from measures.models import MeasureKind, Milestone, Target
 from measures.selectors import lead_unit_ids
 
@@ -65,7 +66,7 @@ def count(measures, as_of: date) -> Counts:
     milestone_states = _milestone_states(ids, before, as_of, horizon)
     report_states = defaultdict(list)  # measure id → the states of its reports never sent by the day
     by_id = {p.pk: p for p in periods}
-    for measure_id, period_id in engine.unsent(ids, periods, before):
+    for measure_id, period_id in unsent_report_cells(ids, list(by_id), before):
         period = by_id[period_id]
         if counted[measure_id].lead_unit_ids and engine.still_owed(period, completed_after.get(measure_id)):
             report_states[measure_id].append(rules.obligation_state(period.due_on, None, as_of, horizon))

@@ -41,6 +41,7 @@ from ledger.models import (
     report_stage,
 )
 from ledger.periods import due_date_for, opened_periods, period_bounds
+from ledger.selectors import unsent_report_cells
 from measures.models import Measure, MeasureKind, Milestone, Target
 from measures.selectors import assignments_prefetch, measures_with_plan
 from units.models import Unit
@@ -329,7 +330,7 @@ def tally(measures, as_of: date) -> Programme:
     (tests/demo/test_demo_ledger.py checks the equality day by day)."""
 
     def counted(ids, periods, before):
-        cells = unsent(ids, periods, before)
+        cells = unsent_report_cells(ids, [p.pk for p in periods], before)
         if (judged := latest_judged(periods, as_of)) is not None:
             cells |= {(pk, judged.pk) for pk in ids}
         return cells
@@ -364,31 +365,6 @@ def _with_reports(measures, as_of: date, cells_of) -> Programme:
     owed = _owed_in(measures, cells_of(ids, periods, before), as_of, periods, completed_after, kinds=(Kind.REPORT,))
     targets = judge_targets([(m, t) for m in measures for t in m.targets.all()], periods, before, as_of)
     return Programme(as_of, horizon, measures, periods, milestones, owed, targets, completed_on)
-
-
-def unsent(measure_ids, periods, before: datetime) -> set[tuple[int, int]]:
-    """(measure, period) pairs among these with no consolidated report sent before `before`: an
-    anti-join in the database, so the sent ones (nearly all, in a long ledger) never leave it.
-    On PostgreSQL the pairs come from two arrays (unnest): the planner then hashes the sent
-    reports (75 ms for the whole programme) instead of sorting both sides to disk (125 ms)."""
-    if not measure_ids or not periods:
-        return set()
-    period_ids = [p.pk for p in periods]
-    if connection.vendor == "postgresql":
-        pairs = "unnest(%s::bigint[]) m(id) CROSS JOIN unnest(%s::bigint[]) p(id) WHERE TRUE"
-        params = [list(measure_ids), period_ids]
-    else:
-        measures_in, periods_in = (", ".join(["%s"] * len(ids)) for ids in (measure_ids, period_ids))
-        tables = f"{Measure._meta.db_table} m, {ReportingPeriod._meta.db_table} p"
-        pairs = f"{tables} WHERE m.id IN ({measures_in}) AND p.id IN ({periods_in})"
-        params = [*measure_ids, *period_ids]
-    sql = (
-        f"SELECT m.id, p.id FROM {pairs} AND NOT EXISTS (SELECT 1 FROM {ProgressReport._meta.db_table} r "
-        "WHERE r.measure_id = m.id AND r.period_id = p.id AND r.submitted_at < %s)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, connection.ops.adapt_datetimefield_value(before)])
-        return set(cursor.fetchall())
 
 
 def owed_reports(measures, periods, completed_after: dict[int, date]):
