@@ -108,3 +108,23 @@ def go_to(page, name):
 
 def layout_problems(page) -> list[str]:
     return page.evaluate(LAYOUT_PROBLEMS, page.viewport_size["width"])
+
+
+class Looks:
+    """Screenshots of a walk (in $BROWSER_SCREENSHOTS when set, for a person to open) and the
+    layout problems found on each page looked at; the test asserts `problems` is empty."""
+
+    def __init__(self, folder, prefix: str):
+        self.folder, self.prefix, self.problems = folder, prefix, {}
+
+    def __call__(self, page, name: str) -> None:
+        page.screenshot(path=self.folder / f"{self.prefix}-{name}.png", full_page=True)
+        if found := layout_problems(page):
+            self.problems[name] = found
+
+
+@pytest.fixture
+def looks(tmp_path):
+    folder = Path(os.environ.get("BROWSER_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return lambda prefix: Looks(folder, prefix)

@@ -1,10 +1,8 @@
 """The ranking of all documents in a real browser, on a desktop and on a phone: chosen from the
 ranking page's document selector, published, drilled down to rows that name their document."""
 
-import os
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -13,25 +11,18 @@ from deadlines.scan import scan_deadlines
 from ledger.periods import open_periods
 
 from ..dashboards.test_ranking_all import SECOND, import_text
-from .conftest import SCREENS, layout_problems, log_in
+from .conftest import SCREENS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_office_ranks_every_document_together_on_a_desktop_and_a_phone(
-    plan, office_reviewer, new_context, live_server, tmp_path
+    plan, office_reviewer, new_context, live_server, looks
 ):
     second = import_text(SECOND, "second.txt")
     june = open_periods(date(2019, 1, 1), date(2019, 6, 30))[-1]
     scan_deadlines(date(2019, 7, 10))
-    shots = Path(os.environ.get("BROWSER_SCREENSHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-    problems = {}
-
-    def look(page, name):
-        page.screenshot(path=shots / f"ranking-all-{name}.png", full_page=True)
-        if found := layout_problems(page):
-            problems[name] = found
+    look = looks("ranking-all")
 
     for screen, args in SCREENS.items():
         page = new_context(**args).new_page()
@@ -60,4 +51,4 @@ def test_the_office_ranks_every_document_together_on_a_desktop_and_a_phone(
         page.get_by_role("link", name="查看通报").click()
         expect(page.locator("article.bulletin")).to_contain_text("全部政策文件")
         look(page, f"{screen}-bulletin")
-    assert not problems, problems
+    assert not look.problems, look.problems

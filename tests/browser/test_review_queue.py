@@ -4,9 +4,7 @@ sections of the document left behind are not offered), 筛选 lists the chosen d
 and a section chosen there filters the cards. Screenshots for a person to look at are saved under
 $BROWSER_SCREENSHOTS, else in pytest's temporary folder."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,7 +14,7 @@ from ledger.periods import open_current_period
 
 from ..ledger.test_review_queue_at_scale import add_documents
 from ..ledger.test_several_documents import import_second, submit
-from .conftest import SCREENS, layout_problems, log_in
+from .conftest import SCREENS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,21 +24,14 @@ def section_options(page) -> list[str]:
 
 
 def test_the_office_chooses_a_document_then_a_section_on_a_desktop_and_a_phone(
-    plan, lead_reporter, office_reviewer, measure, new_context, live_server, tmp_path
+    plan, lead_reporter, office_reviewer, measure, new_context, live_server, looks
 ):
     second = import_second(lead_reporter)
     add_documents(3)
     period = open_current_period(timezone.localdate())
     submit(lead_reporter, measure, period)  # the seed's section 四
     submit(lead_reporter, second.measures.get(), period)  # the second document's section 一
-    shots = Path(os.environ.get("BROWSER_SCREENSHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-    problems = {}
-
-    def look(page, name):
-        page.screenshot(path=shots / f"review-queue-{name}.png", full_page=True)
-        if found := layout_problems(page):
-            problems[name] = found
+    look = looks("review-queue")
 
     for screen, args in SCREENS.items():
         page = new_context(**args).new_page()
@@ -73,4 +64,4 @@ def test_the_office_chooses_a_document_then_a_section_on_a_desktop_and_a_phone(
         page.get_by_role("button", name="筛选").click()
         page.wait_for_url(re.compile(rf".*document={second.pk}.*"))
         expect(page.locator("[data-report] [data-document]")).to_have_text([second.short_title])
-    assert not problems, problems
+    assert not look.problems, look.problems
