@@ -140,7 +140,7 @@ def test_the_query_count_does_not_grow_with_the_documents(
     scan_deadlines(date(2019, 4, 1))
     office.get(url)
     reset_queries()  # count in a fresh log: Django keeps only the last 9,000 queries
-    with django_assert_max_num_queries(21) as one:  # the tally reads the unsent pairs, then judges them
+    with django_assert_max_num_queries(21) as one:  # deadlines.counts: a fixed set of queries, whatever the documents
         assert office.get(url).status_code == 200
     queries = len(one.captured_queries)  # read now: it is a slice of the log, which is reset below
     path = CORPUS / "fields-pnum.txt"
